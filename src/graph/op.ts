@@ -1,0 +1,100 @@
+/**
+ * Op: an operation of the graph. It builds nodes (`makeNode`), computes
+ * values (`perform`, the reference implementation every executor is tested
+ * against), infers output shapes symbolically (`inferShape`) and, from the
+ * gradient layer on, differentiates itself (`grad`). Two ops of one class
+ * whose `props` are equal are interchangeable, which is what lets graph
+ * rewrites merge duplicate computations.
+ */
+import type { Apply } from './apply.js';
+import type { Variable } from './variable.js';
+
+/** A slot an op writes one output value into; it may hold the previous call's value for reuse. */
+export interface OutputCell {
+  value: unknown;
+}
+
+/** A symbolic shape: one scalar int64 variable per dimension. */
+export type SymbolicShape = Variable[];
+
+export abstract class Op {
+  /** Names of the fields that define this op; they decide equality, hashing and printing. */
+  readonly props: readonly string[] = [];
+
+  /** Output index → indices of the inputs that output overwrites (in-place ops). */
+  readonly destroyMap: Readonly<Record<number, readonly number[]>> = {};
+
+  /** Output index → indices of the inputs that output is a view of. */
+  readonly viewMap: Readonly<Record<number, readonly number[]>> = {};
+
+  /** Checks the inputs and builds the node with its output types; throws a descriptive error otherwise. */
+  abstract makeNode(...inputs: Variable[]): Apply;
+
+  /** Computes the outputs of `node` from input values, writing each into its cell. */
+  abstract perform(node: Apply, inputs: readonly unknown[], outputs: OutputCell[]): void;
+
+  /**
+   * Output shapes from input shapes, as graphs of scalar int64 variables, so
+   * a shape can be known without running the op. Ops without a rule leave
+   * this undefined.
+   */
+  inferShape?(node: Apply, inputShapes: readonly SymbolicShape[]): SymbolicShape[];
+
+  /** A short display name (the class name without a trailing "Op"). */
+  get name(): string {
+    return this.constructor.name.replace(/Op$/, '');
+  }
+
+  equals(other: Op): boolean {
+    if (this === other) return true;
+    if (other.constructor !== this.constructor) return false;
+    return this.props.every((p) => propEquals(this.prop(p), other.prop(p)));
+  }
+
+  /** A string equal for equal ops (for hash maps in rewrites). */
+  key(): string {
+    return `${this.constructor.name}(${this.props.map((p) => propKey(this.prop(p))).join(',')})`;
+  }
+
+  toString(): string {
+    if (this.props.length === 0) return this.name;
+    return `${this.name}{${this.props.map((p) => propKey(this.prop(p))).join(', ')}}`;
+  }
+
+  /** Applies the op: builds the node and returns its only output. */
+  apply1(...inputs: Variable[]): Variable {
+    const node = this.makeNode(...inputs);
+    if (node.outputs.length !== 1) throw new TypeError(`${this} has ${node.outputs.length} outputs; use makeNode`);
+    return node.outputs[0]!;
+  }
+
+  private prop(p: string): unknown {
+    return (this as unknown as Record<string, unknown>)[p];
+  }
+}
+
+interface Keyed {
+  key(): string;
+}
+
+const isKeyed = (v: unknown): v is Keyed => typeof v === 'object' && v !== null && typeof (v as Keyed).key === 'function';
+
+function propKey(v: unknown): string {
+  if (isKeyed(v)) return v.key();
+  if (Array.isArray(v)) return `[${v.map(propKey).join(',')}]`;
+  if (typeof v === 'number' && Object.is(v, -0)) return '-0';
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'object' && v !== null) {
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${k}:${propKey((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+}
+
+function propEquals(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (isKeyed(a) && isKeyed(b)) return a.key() === b.key();
+  return propKey(a) === propKey(b);
+}

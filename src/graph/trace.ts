@@ -1,0 +1,36 @@
+/**
+ * Creation traces: where in user code a node was built. Errors about a node
+ * quote this, so a failure deep in a compiled function points back to the
+ * line that created the offending expression.
+ */
+
+/** The folder holding theano-ts's own modules (src/ or dist/); its frames are left out of traces. */
+const LIBRARY_URL = new URL('../', import.meta.url).href;
+// Stacks name ES modules by URL or by file path, depending on the runtime and tools.
+const LIBRARY_PATH = decodeURIComponent(new URL(LIBRARY_URL).pathname);
+const isLibraryFrame = (line: string): boolean =>
+  line.includes(LIBRARY_URL) || line.includes(LIBRARY_PATH) || line.includes('node:internal') || line.includes('(native)');
+
+export class CreationTrace {
+  private readonly error: Error;
+  private cached: string[] | undefined;
+
+  constructor() {
+    // Capturing is cheap in V8; the stack string is only formatted when read.
+    this.error = new Error();
+  }
+
+  /** The first `limit` user frames, innermost first, as "at fn (file:line:col)". */
+  frames(limit = 3): string[] {
+    if (this.cached === undefined) {
+      const lines = (this.error.stack ?? '').split('\n').slice(1);
+      this.cached = lines.map((l) => l.trim()).filter((l) => l.startsWith('at ') && !isLibraryFrame(l));
+    }
+    return this.cached.slice(0, limit);
+  }
+
+  toString(): string {
+    const frames = this.frames();
+    return frames.length === 0 ? '(no user frame recorded)' : frames.join('\n  ');
+  }
+}

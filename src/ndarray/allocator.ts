@@ -1,0 +1,31 @@
+/**
+ * Where array storage comes from. Every buffer an NDArray owns is obtained
+ * here, so that an executor can later swap in an allocator that places data
+ * inside one shared `WebAssembly.Memory` without touching the rest of the code.
+ */
+import { dtypeInfo, type DType, type TypedArray } from './dtype.js';
+
+export interface Allocator {
+  /** A zero-filled buffer of `size` elements for `dtype`. */
+  allocate(dtype: DType, size: number): TypedArray;
+}
+
+/** Plain ArrayBuffers, reclaimed by the garbage collector. */
+export const heapAllocator: Allocator = {
+  allocate(dtype, size) {
+    return new (dtypeInfo(dtype).storage)(size);
+  },
+};
+
+let current: Allocator = heapAllocator;
+
+export function allocate(dtype: DType, size: number): TypedArray {
+  return current.allocate(dtype, size);
+}
+
+/** Installs `allocator` for all later allocations; returns the previous one. */
+export function setAllocator(allocator: Allocator): Allocator {
+  const previous = current;
+  current = allocator;
+  return previous;
+}

@@ -1,0 +1,213 @@
+/**
+ * The scalar op table: every elementwise operation of theano-ts, with its
+ * dtype rule and reference function. Results are written through the output
+ * dtype's store conversion (wrap-around for narrow ints, rounding for
+ * float32, x != 0 for bool), so functions only need a dtype-specific body
+ * where the math itself differs (integer division, exact int products).
+ */
+import { isDiscrete, isUnsigned, isFloat, type DType } from '../ndarray/dtype.js';
+import { ScalarOp, type ScalarFn, type ScalarOpSpec } from './scalarOp.js';
+import {
+  boolResult,
+  discreteOnly,
+  noBool,
+  powDtype,
+  trueDivDtype,
+  upcast,
+  upcastAfterFirst,
+  upcastToFloat,
+  type DTypeRule,
+} from './dtypeRules.js';
+import * as sp from './special.js';
+
+const op = (spec: ScalarOpSpec): ScalarOp => new ScalarOp(spec);
+
+/** An op whose function is the same for every dtype. */
+const simple = (name: string, arity: number, outputDtype: DTypeRule, fn: ScalarFn, extra: Partial<ScalarOpSpec> = {}): ScalarOp =>
+  op({ name, arity, outputDtype, impl: () => fn, ...extra });
+
+/** Integer dtypes whose products exceed 2^53 and so need Math.imul to wrap exactly. */
+const is32BitInt = (d: DType): boolean => d === 'int32' || d === 'uint32';
+
+/** A unary math function: result is a float (ints upgrade to float32/float64). */
+const mathFn = (name: string, fn: (x: number) => number): ScalarOp => simple(name, 1, upcastToFloat, fn);
+
+// ---- arithmetic -------------------------------------------------------------
+
+export const add = simple('add', 2, upcast, (a, b) => a + b, { commutative: true, associative: true, identity: 0 });
+
+export const sub = simple(
+  'sub',
+  2,
+  noBool('sub', 'use xor (T.xor) or logical operations on booleans', upcast),
+  (a, b) => a - b,
+);
+
+export const mul = op({
+  name: 'mul',
+  arity: 2,
+  outputDtype: upcast,
+  impl: (_ins, out) => (is32BitInt(out) ? Math.imul : (a: number, b: number) => a * b),
+  commutative: true,
+  associative: true,
+  identity: 1,
+});
+
+export const trueDiv = simple('trueDiv', 2, trueDivDtype, (a, b) => a / b);
+
+/** Floor division (Python's `//`). */
+export const intDiv = op({
+  name: 'intDiv',
+  arity: 2,
+  outputDtype: upcast,
+  impl: (_ins, out) => (isFloat(out) ? (a: number, b: number) => Math.floor(a / b) : sp.intFloorDiv),
+});
+
+/** Modulo with the divisor's sign (Python's `%`). */
+export const mod = op({
+  name: 'mod',
+  arity: 2,
+  outputDtype: upcast,
+  impl: (_ins, out) => (isFloat(out) ? sp.pyMod : sp.intMod),
+});
+
+export const pow = op({
+  name: 'pow',
+  arity: 2,
+  outputDtype: powDtype,
+  impl: (_ins, out) => (isDiscrete(out) && out !== 'int64' && out !== 'uint64' ? sp.intPow32 : Math.pow),
+});
+
+export const neg = simple('neg', 1, noBool('neg', 'use invert (T.invert) for a boolean not', upcast), (a) => -a);
+
+export const abs = simple('abs', 1, upcast, Math.abs);
+
+export const sgn = simple('sgn', 1, upcast, (a) => (a > 0 ? 1 : a < 0 ? -1 : a));
+
+export const sqr = op({
+  name: 'sqr',
+  arity: 1,
+  outputDtype: upcast,
+  impl: (_ins, out) => (is32BitInt(out) ? (a: number) => Math.imul(a, a) : (a: number) => a * a),
+});
+
+export const reciprocal = simple('reciprocal', 1, upcastToFloat, (a) => 1 / a);
+
+export const maximum = simple('maximum', 2, upcast, (a, b) => (a > b || Number.isNaN(a) ? a : b), {
+  commutative: true,
+  associative: true,
+  identity: -Infinity,
+});
+
+export const minimum = simple('minimum', 2, upcast, (a, b) => (a < b || Number.isNaN(a) ? a : b), {
+  commutative: true,
+  associative: true,
+  identity: Infinity,
+});
+
+/** clip(x, lo, hi): NaN stays NaN, as numpy. */
+export const clip = simple('clip', 3, upcast, (x, lo, hi) => (x < lo ? lo : x > hi ? hi : x));
+
+// ---- exponentials, logarithms, powers ---------------------------------------
+
+export const exp = mathFn('exp', Math.exp);
+export const exp2 = mathFn('exp2', (x) => Math.pow(2, x));
+export const expm1 = mathFn('expm1', Math.expm1);
+export const log = mathFn('log', Math.log);
+export const log2 = mathFn('log2', Math.log2);
+export const log10 = mathFn('log10', Math.log10);
+export const log1p = mathFn('log1p', Math.log1p);
+export const sqrt = mathFn('sqrt', Math.sqrt);
+
+// ---- trigonometric and hyperbolic -------------------------------------------
+
+export const sin = mathFn('sin', Math.sin);
+export const cos = mathFn('cos', Math.cos);
+export const tan = mathFn('tan', Math.tan);
+export const arcsin = mathFn('arcsin', Math.asin);
+export const arccos = mathFn('arccos', Math.acos);
+export const arctan = mathFn('arctan', Math.atan);
+export const arctan2 = simple('arctan2', 2, upcastToFloat, Math.atan2);
+export const sinh = mathFn('sinh', Math.sinh);
+export const cosh = mathFn('cosh', Math.cosh);
+export const tanh = mathFn('tanh', Math.tanh);
+
+// ---- special functions ------------------------------------------------------
+
+export const sigmoid = mathFn('sigmoid', sp.sigmoid);
+export const softplus = mathFn('softplus', sp.softplus);
+export const erf = mathFn('erf', sp.erf);
+export const erfc = mathFn('erfc', sp.erfc);
+
+// ---- rounding (float results, as Theano: floor of an int8 is float32) -------
+
+export const floor = mathFn('floor', Math.floor);
+export const ceil = mathFn('ceil', Math.ceil);
+/** Round half to even, as numpy and Theano's `round`. */
+export const round = mathFn('round', sp.roundHalfEven);
+export const trunc = mathFn('trunc', Math.trunc);
+
+// ---- comparisons and predicates ---------------------------------------------
+
+export const lt = simple('lt', 2, boolResult, (a, b) => (a < b ? 1 : 0));
+export const gt = simple('gt', 2, boolResult, (a, b) => (a > b ? 1 : 0));
+export const le = simple('le', 2, boolResult, (a, b) => (a <= b ? 1 : 0));
+export const ge = simple('ge', 2, boolResult, (a, b) => (a >= b ? 1 : 0));
+export const eq = simple('eq', 2, boolResult, (a, b) => (a === b ? 1 : 0), { commutative: true });
+export const neq = simple('neq', 2, boolResult, (a, b) => (a !== b ? 1 : 0), { commutative: true });
+export const isnan = simple('isnan', 1, boolResult, (a) => (Number.isNaN(a) ? 1 : 0));
+export const isinf = simple('isinf', 1, boolResult, (a) => (a === Infinity || a === -Infinity ? 1 : 0));
+
+// ---- logical / bitwise (logical on bool, bitwise on integers, as numpy's &, |, ^, ~) --
+
+/** A bitwise binary op: 32-bit JS operators where they are exact, BigInt for 64-bit ints. */
+const bitwise = (name: string, fn32: ScalarFn, fn64: ScalarFn, identity?: number): ScalarOp =>
+  op({
+    name,
+    arity: 2,
+    outputDtype: discreteOnly(name, upcast),
+    impl: (_ins, out) => {
+      if (out === 'int64' || out === 'uint64') return fn64;
+      // >>> 0 reads the 32 result bits as unsigned where the output is unsigned.
+      return isUnsigned(out) ? (a, b) => fn32(a, b) >>> 0 : fn32;
+    },
+    commutative: true,
+    associative: true,
+    ...(identity === undefined ? {} : { identity }),
+  });
+
+export const and = bitwise('and', (a, b) => a & b, sp.and64);
+export const or = bitwise('or', (a, b) => a | b, sp.or64, 0);
+export const xor = bitwise('xor', (a, b) => a ^ b, sp.xor64, 0);
+
+/** Logical not for bool, bitwise not (~) for integers. */
+export const invert = op({
+  name: 'invert',
+  arity: 1,
+  outputDtype: discreteOnly('invert', upcast),
+  impl: (_ins, out) => {
+    if (out === 'bool') return (a) => (a !== 0 ? 0 : 1);
+    if (out === 'int64' || out === 'uint64') return sp.invert64;
+    return isUnsigned(out) ? (a) => ~a >>> 0 : (a) => ~a;
+  },
+});
+
+// ---- selection and conversion -----------------------------------------------
+
+/** switch(cond, a, b): a where cond is non-zero, else b; both are always evaluated. */
+export const switchOp = simple('switch', 3, upcastAfterFirst, (c, a, b) => (c !== 0 ? a : b));
+
+/** Passes its input through (a copy, when a graph needs one). */
+export const identity = simple('identity', 1, upcast, (a) => a);
+
+const castOps = new Map<DType, ScalarOp>();
+
+/** Conversion to `dtype`; the output store does the work (truncation, wrap, rounding, != 0). */
+export function cast(dtype: DType): ScalarOp {
+  let found = castOps.get(dtype);
+  if (found === undefined) {
+    found = op({ name: 'cast', arity: 1, outputDtype: () => dtype, impl: () => (a) => a, params: { dtype } });
+    castOps.set(dtype, found);
+  }
+  return found;
+}

@@ -1,0 +1,84 @@
+/**
+ * Dot: numpy's `dot` for vector and matrix operands — vector·vector (a
+ * scalar), matrix·vector, vector·matrix and matrix·matrix. Higher ranks and
+ * the BLAS-style ops (Gemm, Gemv, Ger) join with the full op set.
+ */
+import { Apply } from '../graph/apply.js';
+import { Op, type OutputCell, type SymbolicShape } from '../graph/op.js';
+import type { Variable } from '../graph/variable.js';
+import { NDArray, shapeToString } from '../ndarray/ndarray.js';
+import { resultType, storeConverter, type DType } from '../ndarray/dtype.js';
+import { ShapeError } from '../errors.js';
+import { TensorType } from './type.js';
+import { TensorVariable } from './variable.js';
+import { asTensorVariables, type TensorLike } from './asTensor.js';
+import { nodeError, reuseOrAllocate } from './runtime.js';
+
+export class Dot extends Op {
+  override makeNode(a: Variable, b: Variable): Apply<this> {
+    for (const v of [a, b]) {
+      if (!(v instanceof TensorVariable)) throw new TypeError(`dot needs tensor variables, got ${v}`);
+      if (v.ndim < 1 || v.ndim > 2) {
+        throw new ShapeError(`dot takes vectors and matrices (1-d or 2-d); ${v} is ${v.ndim}-d`);
+      }
+    }
+    const x = a as TensorVariable;
+    const y = b as TensorVariable;
+    const inner = [x.type.shape[x.ndim - 1], y.type.shape[0]];
+    if (inner[0] !== null && inner[1] !== null && inner[0] !== inner[1]) {
+      throw new ShapeError(`dot: inner dimensions of ${x} ${x.type.shapeString()} and ${y} ${y.type.shapeString()} differ (${inner[0]} vs ${inner[1]})`);
+    }
+    const shape = [...x.type.shape.slice(0, -1), ...y.type.shape.slice(1)];
+    return new Apply(this, [x, y], [new TensorType(resultType(x.dtype, y.dtype), shape)]);
+  }
+
+  override perform(node: Apply, inputs: readonly unknown[], outputs: OutputCell[]): void {
+    const [a, b] = inputs as [NDArray, NDArray];
+    const k = a.shape[a.ndim - 1]!;
+    if (b.shape[0] !== k) {
+      throw nodeError(node, `shapes ${shapeToString(a.shape)} and ${shapeToString(b.shape)} are not aligned: ${k} (axis ${a.ndim - 1}) != ${b.shape[0]} (axis 0)`);
+    }
+    const dtype = (node.outputs[0]!.type as TensorType).dtype;
+    const m = a.ndim === 2 ? a.shape[0]! : 1;
+    const n = b.ndim === 2 ? b.shape[1]! : 1;
+    const out = reuseOrAllocate(outputs[0]!, dtype, [...a.shape.slice(0, -1), ...b.shape.slice(1)]);
+    matmulInto(out.data, a.ndim === 2 ? a : a.reshape([1, k]), b.ndim === 2 ? b : b.reshape([k, 1]), m, k, n, dtype);
+    outputs[0]!.value = out;
+  }
+
+  override inferShape(_node: Apply, [a, b]: readonly SymbolicShape[]): SymbolicShape[] {
+    return [[...a!.slice(0, -1), ...b!.slice(1)]];
+  }
+}
+
+/**
+ * out (m×n, row-major) = a (m×k) @ b (k×n), accumulating in doubles. The
+ * i-p-j loop order reads both operands along rows, which caches well.
+ */
+function matmulInto(out: NDArray['data'], a: NDArray, b: NDArray, m: number, k: number, n: number, dtype: DType): void {
+  const A = a.isContiguous() ? a : a.copy();
+  const B = b.isContiguous() ? b : b.copy();
+  const ad = A.data;
+  const bd = B.data;
+  const ao = A.offset;
+  const bo = B.offset;
+  const row = new Float64Array(n);
+  const convert = storeConverter(dtype);
+  for (let i = 0; i < m; i++) {
+    row.fill(0);
+    for (let p = 0; p < k; p++) {
+      const aip = ad[ao + i * k + p]!;
+      const base = bo + p * n;
+      for (let j = 0; j < n; j++) row[j]! += aip * bd[base + j]!;
+    }
+    for (let j = 0; j < n; j++) out[i * n + j] = convert(row[j]!);
+  }
+}
+
+const dotOp = new Dot();
+
+/** numpy's `dot` for vectors and matrices (Theano's `T.dot`). */
+export function dot(a: TensorLike, b: TensorLike): TensorVariable {
+  const [x, y] = asTensorVariables([a, b]);
+  return dotOp.apply1(x!, y!) as TensorVariable;
+}

@@ -1,0 +1,136 @@
+/**
+ * Elemwise: a ScalarOp mapped over arrays with broadcasting. Inputs of lower
+ * rank are padded on the left with broadcastable axes (as numpy). Only axes
+ * that are broadcastable in the graph (static length 1) broadcast at run
+ * time, as in PyTensor: gradients rely on knowing them when the graph is built.
+ */
+import { Apply } from '../graph/apply.js';
+import { Op, type OutputCell, type SymbolicShape } from '../graph/op.js';
+import type { Variable } from '../graph/variable.js';
+import { mapInto } from '../ndarray/broadcast.js';
+import { NDArray, shapeToString } from '../ndarray/ndarray.js';
+import { DTypeError, ShapeError } from '../errors.js';
+import type { ScalarOp } from '../scalar/scalarOp.js';
+import { TensorType, type StaticDim } from './type.js';
+import { TensorVariable } from './variable.js';
+import { dimshuffle } from './dimshuffle.js';
+import { reuseOrAllocate, nodeError } from './runtime.js';
+import { constant } from './asTensor.js';
+
+export class Elemwise extends Op {
+  override readonly props = ['scalarOp'];
+  readonly scalarOp: ScalarOp;
+
+  constructor(scalarOp: ScalarOp) {
+    super();
+    this.scalarOp = scalarOp;
+  }
+
+  override get name(): string {
+    return `Elemwise{${this.scalarOp}}`;
+  }
+
+  override toString(): string {
+    return this.name;
+  }
+
+  override makeNode(...inputs: Variable[]): Apply<this> {
+    const op = this.scalarOp;
+    if (inputs.length !== op.arity) {
+      throw new TypeError(`${op.name} takes ${op.arity} input${op.arity === 1 ? '' : 's'}, got ${inputs.length}`);
+    }
+    const tensors = inputs.map((v, i) => {
+      if (!(v instanceof TensorVariable)) throw new TypeError(`input ${i} of ${op.name} must be a tensor variable, got ${v} of type ${v.type}`);
+      return v;
+    });
+    const ndim = Math.max(...tensors.map((t) => t.ndim));
+    const padded = tensors.map((t) =>
+      t.ndim === ndim ? t : dimshuffle(t, [...new Array<'x'>(ndim - t.ndim).fill('x'), ...t.type.shape.map((_, i) => i)]),
+    );
+    let dtype;
+    try {
+      dtype = op.outputDtype(padded.map((t) => t.dtype));
+    } catch (e) {
+      if (e instanceof DTypeError) throw new DTypeError(`${op.name}(${padded.map((t) => t.dtype).join(', ')}): ${e.message}`);
+      throw e;
+    }
+    const shape: StaticDim[] = [];
+    for (let ax = 0; ax < ndim; ax++) {
+      const dims = padded.map((t) => t.type.shape[ax]!);
+      const known = [...new Set(dims.filter((d): d is number => d !== null && d !== 1))];
+      if (known.length > 1) {
+        throw new ShapeError(
+          `${op.name}: static shapes ${padded.map((t) => t.type.shapeString()).join(', ')} do not match on axis ${ax} (${known.join(' vs ')})`,
+        );
+      }
+      shape.push(known.length === 1 ? known[0]! : dims.every((d) => d === 1) ? 1 : null);
+    }
+    return new Apply(this, padded, [new TensorType(dtype, shape)]);
+  }
+
+  override perform(node: Apply, inputs: readonly unknown[], outputs: OutputCell[]): void {
+    const arrays = inputs as readonly NDArray[];
+    const outType = node.outputs[0]!.type as TensorType;
+    const shape = this.outputShape(node, arrays);
+    const out = reuseOrAllocate(outputs[0]!, outType.dtype, shape);
+    const fn = this.scalarOp.impl(
+      arrays.map((a) => a.dtype),
+      outType.dtype,
+    );
+    mapInto(
+      out,
+      arrays.map((a) => (a.shape.every((d, i) => d === shape[i]) ? a : a.broadcastTo(shape))),
+      fn,
+    );
+    outputs[0]!.value = out;
+  }
+
+  override inferShape(node: Apply, inputShapes: readonly SymbolicShape[]): SymbolicShape[] {
+    const outType = node.outputs[0]!.type as TensorType;
+    const dims = outType.shape.map((static_, ax) => {
+      if (static_ !== null) return constant(static_, null, 'int64') as Variable;
+      const k = node.inputs.findIndex((i) => (i.type as TensorType).shape[ax] !== 1);
+      return inputShapes[k]![ax]!;
+    });
+    return [dims];
+  }
+
+  /** The broadcast output shape, checking that only broadcastable axes stretch. */
+  private outputShape(node: Apply, arrays: readonly NDArray[]): number[] {
+    const ndim = (node.outputs[0]!.type as TensorType).ndim;
+    const shape: number[] = [];
+    for (let ax = 0; ax < ndim; ax++) {
+      let len = -1;
+      let from = -1;
+      for (let k = 0; k < arrays.length; k++) {
+        const broadcastable = (node.inputs[k]!.type as TensorType).shape[ax] === 1;
+        const d = arrays[k]!.shape[ax]!;
+        if (broadcastable) continue;
+        if (len === -1) {
+          len = d;
+          from = k;
+        } else if (d !== len) {
+          const stretch = d === 1 || len === 1 ? ` Input ${d === 1 ? k : from}'s axis ${ax} has length 1 but is not broadcastable in the graph; declare it broadcastable (T.row, T.col, or a static shape with 1) to broadcast it.` : '';
+          throw nodeError(
+            node,
+            `input shapes ${arrays.map((a) => shapeToString(a.shape)).join(', ')} do not match on axis ${ax} (inputs ${from} and ${k}: ${len} vs ${d}).${stretch}`,
+          );
+        }
+      }
+      shape.push(len === -1 ? 1 : len);
+    }
+    return shape;
+  }
+}
+
+/** The Elemwise op of each ScalarOp, made once (so equal ops are also identical). */
+const elemwiseOps = new Map<ScalarOp, Elemwise>();
+
+export function elemwiseOf(scalarOp: ScalarOp): Elemwise {
+  let found = elemwiseOps.get(scalarOp);
+  if (found === undefined) {
+    found = new Elemwise(scalarOp);
+    elemwiseOps.set(scalarOp, found);
+  }
+  return found;
+}

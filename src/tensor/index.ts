@@ -1,0 +1,12 @@
+/** `th.tensor` (Theano's `theano.tensor`, usually imported as T): types, constructors and ops. */
+export { TensorType, type StaticDim } from './type.js';
+export { TensorVariable, TensorConstant } from './variable.js';
+export { constant, asTensorVariable, asTensorVariables, type TensorLike } from './asTensor.js';
+export * from './constructors.js';
+export * from './math.js';
+export { switch_ as switch } from './math.js';
+export { Elemwise, elemwiseOf } from './elemwise.js';
+export { DimShuffle, dimshuffle, transpose, type DimPattern } from './dimshuffle.js';
+export { CAReduce, sum, mean, normalizeAxes, type ReduceOptions } from './reduce.js';
+export { Dot, dot } from './dot.js';
+export { Shape, ShapeI, shape, shapeI, symbolicShape } from './shape.js';

@@ -1,0 +1,150 @@
+/**
+ * Reductions: `CAReduce` folds an associative ScalarOp over some axes
+ * (Theano's CAReduce); `sum` and `mean` are built on it. Axes follow numpy:
+ * a number, a list, or null/undefined for all; negatives count from the end;
+ * `keepdims` keeps reduced axes as length 1.
+ */
+import { Apply } from '../graph/apply.js';
+import { Op, type OutputCell, type SymbolicShape } from '../graph/op.js';
+import type { Variable } from '../graph/variable.js';
+import type { NDArray } from '../ndarray/ndarray.js';
+import { isDType, meanDtype, storeConverter, sumDtype, type DType } from '../ndarray/dtype.js';
+import { DTypeError, ShapeError } from '../errors.js';
+import type { ScalarOp } from '../scalar/scalarOp.js';
+import * as scalar from '../scalar/ops.js';
+import { TensorType } from './type.js';
+import { TensorVariable } from './variable.js';
+import { asTensorVariable, type TensorLike } from './asTensor.js';
+import { reuseOrAllocate } from './runtime.js';
+import { dimshuffle } from './dimshuffle.js';
+import { shapeI } from './shape.js';
+import { cast, mul, trueDiv } from './math.js';
+
+export interface ReduceOptions {
+  /** Keep reduced axes as length-1 (broadcastable) axes. */
+  keepdims?: boolean;
+  /** Output dtype (default: int64/uint64 for integer sums, the input's float dtype otherwise). */
+  dtype?: DType;
+}
+
+/** Sorted, non-negative, distinct axes for a `ndim`-d input; all axes for null/undefined. */
+export function normalizeAxes(axis: number | readonly number[] | null | undefined, ndim: number, what: string): number[] {
+  if (axis === null || axis === undefined) return [...Array(ndim).keys()];
+  const list = typeof axis === 'number' ? [axis] : [...axis];
+  const out = list.map((a) => {
+    if (!Number.isInteger(a) || a < -ndim || a >= ndim) {
+      throw new ShapeError(`${what}: axis ${a} is out of range for a ${ndim}-d input (valid: ${-ndim} to ${ndim - 1})`);
+    }
+    return a < 0 ? a + ndim : a;
+  });
+  if (new Set(out).size !== out.length) throw new ShapeError(`${what}: axis ${JSON.stringify(axis)} repeats an axis`);
+  return out.sort((a, b) => a - b);
+}
+
+export class CAReduce extends Op {
+  override readonly props = ['scalarOp', 'axes', 'dtype'];
+  readonly scalarOp: ScalarOp;
+  readonly axes: readonly number[];
+  /** Output dtype; null means the op's default for the input. */
+  readonly dtype: DType | null;
+
+  constructor(scalarOp: ScalarOp, axes: readonly number[], dtype: DType | null = null) {
+    super();
+    if (scalarOp.arity !== 2 || !scalarOp.associative) throw new TypeError(`CAReduce needs an associative binary op, got ${scalarOp}`);
+    this.scalarOp = scalarOp;
+    this.axes = Object.freeze([...axes]);
+    this.dtype = dtype;
+  }
+
+  override toString(): string {
+    return `CAReduce{${this.scalarOp}, axes=[${this.axes.join(',')}]${this.dtype ? `, ${this.dtype}` : ''}}`;
+  }
+
+  override makeNode(x: Variable): Apply<this> {
+    if (!(x instanceof TensorVariable)) throw new TypeError(`${this} needs a tensor variable, got ${x}`);
+    for (const a of this.axes) {
+      if (a >= x.ndim) throw new ShapeError(`${this}: axis ${a} is out of range for the ${x.ndim}-d input ${x}`);
+    }
+    const dtype = this.dtype ?? (this.scalarOp === scalar.add || this.scalarOp === scalar.mul ? sumDtype(x.dtype) : x.dtype);
+    const shape = x.type.shape.filter((_, i) => !this.axes.includes(i));
+    return new Apply(this, [x], [new TensorType(dtype, shape)]);
+  }
+
+  override perform(node: Apply, inputs: readonly unknown[], outputs: OutputCell[]): void {
+    const x = inputs[0] as NDArray;
+    const outType = node.outputs[0]!.type as TensorType;
+    const outShape = x.shape.filter((_, i) => !this.axes.includes(i));
+    const out = reuseOrAllocate(outputs[0]!, outType.dtype, outShape);
+    const identity = this.scalarOp.identity!;
+    const fn = this.scalarOp.impl([outType.dtype, outType.dtype], 'float64');
+    // Accumulate in doubles, then store once in the output dtype.
+    const acc = new Float64Array(out.size).fill(identity);
+    // Output position of each input index: reduced axes contribute nothing.
+    const outStrides: number[] = [];
+    let step = 1;
+    for (let ax = x.ndim - 1; ax >= 0; ax--) {
+      if (this.axes.includes(ax)) outStrides[ax] = 0;
+      else {
+        outStrides[ax] = step;
+        step *= x.shape[ax]!;
+      }
+    }
+    const counter = new Array<number>(x.ndim).fill(0);
+    let j = 0;
+    const src = x.data;
+    x.forEachIndex((i) => {
+      acc[j] = fn(acc[j]!, src[i]!);
+      for (let ax = x.ndim - 1; ax >= 0; ax--) {
+        if (++counter[ax]! < x.shape[ax]!) {
+          j += outStrides[ax]!;
+          break;
+        }
+        counter[ax] = 0;
+        j -= outStrides[ax]! * (x.shape[ax]! - 1);
+      }
+    });
+    const convert = storeConverter(out.dtype);
+    for (let k = 0; k < acc.length; k++) out.data[k] = convert(acc[k]!);
+    outputs[0]!.value = out;
+  }
+
+  override inferShape(_node: Apply, inputShapes: readonly SymbolicShape[]): SymbolicShape[] {
+    return [inputShapes[0]!.filter((_, i) => !this.axes.includes(i))];
+  }
+}
+
+function checkDtypeOption(dtype: DType | undefined, what: string): void {
+  if (dtype !== undefined && !isDType(dtype)) throw new DTypeError(`${what}: unknown dtype ${JSON.stringify(dtype)}`);
+}
+
+/** Puts reduced axes back as broadcastable length-1 axes. */
+function keepReducedDims(result: TensorVariable, axes: readonly number[], ndim: number): TensorVariable {
+  let k = 0;
+  const pattern = [...Array(ndim).keys()].map((ax) => (axes.includes(ax) ? ('x' as const) : k++));
+  return dimshuffle(result, pattern);
+}
+
+/** Sum over `axis` (all axes by default); Theano's `T.sum` / `x.sum()`. */
+export function sum(x: TensorLike, axis?: number | readonly number[] | null, options: ReduceOptions = {}): TensorVariable {
+  const v = asTensorVariable(x);
+  checkDtypeOption(options.dtype, 'sum');
+  const axes = normalizeAxes(axis, v.ndim, 'sum');
+  const result = new CAReduce(scalar.add, axes, options.dtype ?? null).apply1(v) as TensorVariable;
+  return options.keepdims ? keepReducedDims(result, axes, v.ndim) : result;
+}
+
+/**
+ * Mean over `axis` (all axes by default): the sum, accumulated in float64
+ * for bool/int inputs and in the input's float dtype otherwise, divided by
+ * the number of elements reduced.
+ */
+export function mean(x: TensorLike, axis?: number | readonly number[] | null, options: ReduceOptions = {}): TensorVariable {
+  const v = asTensorVariable(x);
+  checkDtypeOption(options.dtype, 'mean');
+  const axes = normalizeAxes(axis, v.ndim, 'mean');
+  const dtype = options.dtype ?? meanDtype(v.dtype);
+  const total = sum(v, axes, { dtype });
+  const count = axes.map((a) => shapeI(v, a)).reduce<TensorVariable | null>((acc, d) => (acc === null ? d : mul(acc, d)), null);
+  const result = count === null ? total : trueDiv(total, cast(count, dtype));
+  return options.keepdims ? keepReducedDims(result, axes, v.ndim) : result;
+}

@@ -1,0 +1,39 @@
+/**
+ * Helpers shared by the `perform` methods of tensor ops: output buffers that
+ * are reused between calls, and run-time errors that point at the node.
+ */
+import type { Apply } from '../graph/apply.js';
+import type { OutputCell } from '../graph/op.js';
+import { NDArray } from '../ndarray/ndarray.js';
+import type { DType } from '../ndarray/dtype.js';
+import { ShapeError } from '../errors.js';
+
+/**
+ * The array in `cell` when it is a whole, contiguous buffer of this dtype and
+ * shape (left there by the previous call, and handed back by the VM only when
+ * nobody else holds it); a new array otherwise.
+ */
+export function reuseOrAllocate(cell: OutputCell, dtype: DType, shape: readonly number[]): NDArray {
+  const prev = cell.value;
+  if (
+    prev instanceof NDArray &&
+    prev.dtype === dtype &&
+    prev.offset === 0 &&
+    prev.ndim === shape.length &&
+    prev.shape.every((d, i) => d === shape[i]) &&
+    prev.data.length === prev.size &&
+    prev.isContiguous()
+  ) {
+    return prev;
+  }
+  return NDArray.empty(dtype, shape);
+}
+
+/** An error about running `node`, naming its op and where it was built. */
+export function nodeError<E extends Error>(
+  node: Apply,
+  message: string,
+  ErrorClass: new (message: string) => E = ShapeError as unknown as new (message: string) => E,
+): E {
+  return new ErrorClass(`${node.op}: ${message}\n  node built at ${node.trace}`);
+}

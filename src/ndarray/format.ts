@@ -8,8 +8,10 @@
  * `_extendLine`, `FloatingFormat`, `IntegerFormat`, `BoolFormat`,
  * `_array_repr_implementation`); numpy's Dragon4 digit generation is
  * reproduced with the shortest round-tripping digits (the engine's own for
- * float64, a search with `Math.fround` for float32) plus exact BigInt
- * decimal expansion wherever numpy rounds a value to `precision` digits.
+ * float64, an exact search over float32's rounding interval for float32)
+ * plus exact BigInt decimal expansion wherever numpy rounds a value to
+ * `precision` digits. The expected strings in test/ndarray/format-cases.json
+ * were printed by numpy 2.4.
  *
  * Deliberate difference from numpy 2: a 0-d float array prints its value as
  * Python prints a float (`repr(float(x))`): `array(5.0, dtype=float32)` and
@@ -249,8 +251,8 @@ interface FloatParts {
 function floatFormatter(values: readonly number[], f32: boolean): (x: number) => string {
   // numpy evaluates these tests in the array's own precision: for float32 the
   // 1e-4 bound becomes float32(1e-4), and the max/min ratio is a float32
-  // quotient. numpy >= 2.3 lowers the large-value cutoff to 10**min(8, digits
-  // of the type): 1e8 for float64, 1e6 for float32.
+  // quotient. numpy 2.4 sets the large-value cutoff to 10**min(8, decimal
+  // digits of the type): 1e8 for float64 but 1e6 for float32.
   const cutoffMax = f32 ? 1e6 : 1e8;
   const cutoffMin = f32 ? Math.fround(1e-4) : 1e-4;
   const finite = values.filter((v) => Number.isFinite(v));
@@ -359,43 +361,76 @@ function normalise(n: string, lastExp: number): Decimal {
   return { digits, exp: lastExp + digits.length - 1 };
 }
 
-/** Parses the output of `toExponential`: "1.2345e+5". */
-function parseExponential(s: string): Decimal {
-  const [mantissa, e] = s.split('e') as [string, string];
-  const n = mantissa.replace('.', '');
-  return normalise(n, Number(e) - (n.length - 1));
+/** Parses a JS number string: "123.456", "1e-7", "1.2345e+21", "0.000001". */
+function parseNumberString(s: string): Decimal {
+  const [mantissa, e = '0'] = s.split('e') as [string, string?];
+  const point = mantissa.indexOf('.');
+  const fracDigits = point < 0 ? 0 : mantissa.length - point - 1;
+  return normalise(mantissa.replace('.', ''), Number(e) - fracDigits);
+}
+
+/** `d` (> 0) as the integer `d / 10^lastExp`; `lastExp` must not exceed d's last digit's place. */
+function scaled(d: Decimal, lastExp: number): bigint {
+  return BigInt(d.digits) * 10n ** BigInt(d.exp - (d.digits.length - 1) - lastExp);
 }
 
 /**
  * The shortest digits that read back as `m` (> 0, finite) in its own
- * precision, the closest such when there is a choice — what numpy's Dragon4
- * prints in 'unique' mode. For float64 that is what the engine prints; for
- * float32 we search digit counts 1..9 (9 always suffice).
+ * precision, the closest such when there is a choice and the even one on a
+ * tie — what numpy's Dragon4 prints in 'unique' mode. For float64 that is
+ * what the engine prints (`Number.prototype.toString` is specified so).
  */
 function shortestDecimal(m: number, f32: boolean): Decimal {
-  if (!f32) return parseExponential(m.toExponential());
+  return f32 ? shortestFloat32(m) : parseNumberString(String(m));
+}
+
+/**
+ * float32's shortest digits, searched for digit counts 1..9 (9 always
+ * suffice). All comparisons are exact: a decimal reads back as `m` when it
+ * lies inside m's float32 rounding interval, whose bounds are exact doubles.
+ */
+function shortestFloat32(m: number): Decimal {
+  const view = new DataView(new ArrayBuffer(4));
+  view.setFloat32(0, m);
+  const bits = view.getUint32(0);
+  const biased = (bits >>> 23) & 0xff;
+  const fraction = bits & 0x7fffff;
+  const ulpExp = biased === 0 ? -149 : biased - 150; // m = mantissa * 2^ulpExp
+  const mantissaEven = (fraction & 1) === 0; // on the bound, round-half-even keeps m
+  // Just above a power of two the gap below m is half the gap above.
+  const lowGap = fraction === 0 && biased > 1 ? 2 ** (ulpExp - 1) : 2 ** ulpExp;
+  const low = exactDecimal(m - lowGap / 2);
+  const high = exactDecimal(m + 2 ** ulpExp / 2);
+  const exact = exactDecimal(m);
+  const exactLast = exact.exp - (exact.digits.length - 1);
+
   for (let p = 1; p <= 9; p++) {
-    const near = parseExponential(m.toExponential(p - 1));
-    // The nearest p-digit decimal may fall just outside float32's rounding
-    // interval where the interval is lopsided (at powers of two) while its
-    // neighbour above or below falls inside; try all three.
+    // The correctly rounded p-digit decimal can fall just outside a lopsided
+    // interval while its neighbour on the other side falls inside: try both.
+    const near = parseNumberString(m.toExponential(p - 1));
     const lastExp = near.exp - (p - 1);
     const n = BigInt(near.digits.padEnd(p, '0'));
-    let best: Decimal | null = null;
-    let bestErr = Infinity;
-    for (const c of [n, n - 1n, n + 1n]) {
+    const common = Math.min(lastExp, exactLast, low.exp - (low.digits.length - 1), high.exp - (high.digits.length - 1));
+    const unit = 10n ** BigInt(lastExp - common);
+    const lo = scaled(low, common);
+    const hi = scaled(high, common);
+    const target = scaled(exact, common);
+    let best: bigint | null = null;
+    let bestErr = 0n;
+    for (const c of [n - 1n, n, n + 1n]) {
       if (c <= 0n) continue;
-      const value = Number(`${c}e${lastExp}`);
-      if (Math.fround(value) !== m) continue;
-      const err = Math.abs(value - m);
-      if (err < bestErr) {
-        best = normalise(c.toString(), lastExp);
+      const v = c * unit;
+      const inside = mantissaEven ? v >= lo && v <= hi : v > lo && v < hi;
+      if (!inside) continue;
+      const err = v > target ? v - target : target - v;
+      if (best === null || err < bestErr || (err === bestErr && c % 2n === 0n)) {
+        best = c;
         bestErr = err;
       }
     }
-    if (best) return best;
+    if (best !== null) return normalise(best.toString(), lastExp);
   }
-  return parseExponential(m.toExponential(8)); // unreachable: 9 digits always round-trip
+  return exact; // unreachable: 9 digits always identify a float32
 }
 
 /** The exact decimal value of the finite double `m` >= 0 (doubles are dyadic, so it terminates). */

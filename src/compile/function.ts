@@ -1,0 +1,378 @@
+/**
+ * `th.function` (Theano's `theano.function` / `pfunc`): turns inputs,
+ * outputs, updates and givens into a FunctionGraph, rewrites it, links it to
+ * an executor, and wraps the result in a callable that checks its arguments,
+ * returns fresh arrays and applies updates atomically.
+ */
+import { FunctionGraph } from '../graph/fgraph.js';
+import { cloneGraph, CloneTypeError } from '../graph/clone.js';
+import { ancestors, graphInputs } from '../graph/traversal.js';
+import { Variable } from '../graph/variable.js';
+import { NDArray } from '../ndarray/ndarray.js';
+import { isArrayLike } from '../ndarray/create.js';
+import { CompileError, DTypeError, InputError, MissingInputError, ShapeError, TheanoError, UnusedInputError, ValueError } from '../errors.js';
+import { TensorVariable, TensorConstant } from '../tensor/variable.js';
+import { asTensorVariable, type TensorLike } from '../tensor/asTensor.js';
+import { VM } from '../link/vm.js';
+import { mergeDuplicates } from '../rewrite/merge.js';
+import { SharedVariable } from './shared.js';
+import { In, Out } from './io.js';
+import { Mode, resolveMode } from './mode.js';
+import { ProfileStats } from './profile.js';
+
+export type UpdatePairs =
+  | ReadonlyMap<SharedVariable, TensorLike>
+  | Iterable<readonly [SharedVariable, TensorLike]>;
+
+export type GivenPairs = ReadonlyMap<Variable, TensorLike> | Iterable<readonly [Variable, TensorLike]>;
+
+export interface FunctionOptions {
+  /** How to compile: a Mode, or 'FAST_RUN' / 'FAST_COMPILE'. */
+  mode?: Mode | string;
+  /** [shared variable, new value expression] pairs applied after each call. */
+  updates?: UpdatePairs;
+  /** [variable, replacement] pairs substituted into the graph before compiling. */
+  givens?: GivenPairs;
+  /** Skip the `defaultUpdate` of all shared variables (true) or of those listed. */
+  noDefaultUpdates?: boolean | readonly SharedVariable[];
+  /** Allow graphs that already contain in-place (destructive) ops. */
+  acceptInplace?: boolean;
+  /** Name used in error messages and profiles. */
+  name?: string;
+  /** Givens must keep every type unchanged (true, default), or nodes are rebuilt for new types. */
+  rebuildStrict?: boolean;
+  /** Accept input values whose conversion loses precision (float64 data into float32 inputs, ...). */
+  allowInputDowncast?: boolean;
+  /** Record time per op and node: true, or a ProfileStats to add to. */
+  profile?: boolean | ProfileStats;
+  /** What to do with an input no output depends on. */
+  onUnusedInput?: 'raise' | 'warn' | 'ignore';
+}
+
+/** What a compiled function was built from, for inspection (`f.maker.fgraph`). */
+export interface FunctionMaker {
+  readonly fgraph: FunctionGraph;
+  readonly mode: Mode;
+  readonly inputs: readonly In[];
+  readonly outputs: readonly Out[];
+  /** Shared variables read as implicit inputs, in the order they follow the explicit ones in the fgraph. */
+  readonly sharedInputs: readonly SharedVariable[];
+  /** The shared variables this function updates, in the order of its update outputs. */
+  readonly updated: readonly SharedVariable[];
+}
+
+export interface CompiledFunction<R> {
+  (...args: unknown[]): R;
+  readonly maker: FunctionMaker;
+  readonly profile: ProfileStats | null;
+  readonly functionName: string;
+}
+
+type InputSpec = TensorVariable | In;
+type OutputSpec = TensorVariable | Out;
+
+let anonymousCount = 0;
+
+function toPairs<K, V>(pairs: ReadonlyMap<K, V> | Iterable<readonly [K, V]> | undefined): [K, V][] {
+  if (pairs === undefined) return [];
+  return [...(pairs as Iterable<readonly [K, V]>)].map((p, i) => {
+    if (!Array.isArray(p) || p.length !== 2) throw new CompileError(`pair ${i} must be [variable, expression], got ${String(p)}`);
+    return [p[0], p[1]] as [K, V];
+  });
+}
+
+const describeVar = (v: Variable): string => (v.name !== null ? `'${v.name}'` : `<unnamed ${v.type}>`);
+
+/** Compiles a callable from symbolic inputs to outputs (Theano's `theano.function`). */
+export function compileFunction(inputs: readonly InputSpec[], outputs: TensorVariable | Out, options?: FunctionOptions): CompiledFunction<NDArray>;
+export function compileFunction(inputs: readonly InputSpec[], outputs?: readonly OutputSpec[] | null, options?: FunctionOptions): CompiledFunction<NDArray[]>;
+export function compileFunction(
+  inputs: readonly InputSpec[],
+  outputs?: OutputSpec | readonly OutputSpec[] | null,
+  options?: FunctionOptions,
+): CompiledFunction<NDArray | NDArray[]>;
+export function compileFunction(
+  inputSpecs: readonly InputSpec[],
+  outputSpecs: OutputSpec | readonly OutputSpec[] | null = [],
+  options: FunctionOptions = {},
+): CompiledFunction<NDArray | NDArray[]> {
+  const started = performance.now();
+  const name = options.name ?? `function#${++anonymousCount}`;
+  const fail = (message: string, ErrorClass: new (m: string) => Error = CompileError): never => {
+    throw new ErrorClass(`${name}: ${message}`);
+  };
+  const mode = resolveMode(options.mode);
+  const onUnused = options.onUnusedInput ?? 'raise';
+  if (!['raise', 'warn', 'ignore'].includes(onUnused)) fail(`onUnusedInput must be 'raise', 'warn' or 'ignore', got ${JSON.stringify(onUnused)}`);
+
+  // ---- inputs ----
+  if (!Array.isArray(inputSpecs)) fail(`inputs must be a list of variables, got ${typeof inputSpecs}`);
+  const ins = inputSpecs.map((spec, i) => {
+    const input = spec instanceof In ? spec : spec instanceof Variable ? new In(spec as TensorVariable) : null;
+    if (input === null || !(input.variable instanceof TensorVariable)) {
+      return fail(`input ${i} must be a tensor variable or In(...), got ${spec instanceof Variable ? spec.type : typeof spec}`);
+    }
+    const v = input.variable;
+    if (v instanceof SharedVariable) {
+      fail(`input ${i} (${describeVar(v)}) is a shared variable; shared variables are implicit inputs and cannot be listed — replace it via givens if you want to feed its value`);
+    }
+    if (v.isConstant()) fail(`input ${i} (${v}) is a constant; inputs must be symbolic variables`);
+    return input;
+  });
+  ins.forEach((a, i) => {
+    const j = ins.findIndex((b) => b.variable === a.variable);
+    if (j !== i) fail(`input ${describeVar(a.variable)} is listed twice (positions ${j} and ${i})`);
+  });
+  const names = new Map<string, number>();
+  ins.forEach((a, i) => {
+    if (a.name === null) return;
+    if (names.has(a.name)) {
+      // Two inputs with one name cannot be told apart in keyword calls; only positional calls work then.
+      names.set(a.name, -1);
+    } else names.set(a.name, i);
+  });
+  const inputVars = ins.map((a) => a.variable);
+  const inputSet = new Set<Variable>(inputVars);
+
+  // ---- outputs ----
+  const single = outputSpecs !== null && !Array.isArray(outputSpecs);
+  const outList = (outputSpecs === null ? [] : single ? [outputSpecs] : outputSpecs) as readonly unknown[];
+  const outs = outList.map((spec, i) => {
+    if (spec instanceof Out) return spec;
+    if (spec instanceof TensorVariable) return new Out(spec);
+    if (isArrayLike(spec)) return new Out(asTensorVariable(spec as TensorLike));
+    return fail(`output ${i} must be a tensor variable or Out(...), got ${spec instanceof Variable ? spec.type : typeof spec}`);
+  });
+
+  // ---- updates ----
+  const updatePairs: [SharedVariable, TensorVariable][] = [];
+  for (const [target, expr] of toPairs(options.updates)) {
+    if (!(target instanceof SharedVariable)) {
+      const what: unknown = target;
+      fail(`updates must target shared variables; ${what instanceof Variable ? describeVar(what) : typeof what} is not one`);
+    }
+    if (updatePairs.some(([t]) => t === target)) fail(`shared variable ${describeVar(target)} has two updates; give one update per variable`);
+    let value: TensorVariable;
+    try {
+      value = asTensorVariable(expr, target.dtype);
+    } catch (e) {
+      return fail(`update of ${describeVar(target)}: ${(e as Error).message}`);
+    }
+    checkUpdateType(target, value, fail);
+    updatePairs.push([target, value]);
+  }
+
+  // ---- givens ----
+  const replace = new Map<Variable, Variable>();
+  for (const [target, repl] of toPairs(options.givens)) {
+    if (!((target as unknown) instanceof Variable)) fail(`givens must map variables, got ${typeof target}`);
+    if (inputSet.has(target)) {
+      fail(`givens replaces ${describeVar(target)}, which is an input of the function; remove it from the inputs or from givens`);
+    }
+    if (replace.has(target)) fail(`givens replaces ${describeVar(target)} twice`);
+    const r = givenReplacement(target as TensorVariable, repl, fail);
+    if ((options.rebuildStrict ?? true) && !target.type.equals(r.type)) {
+      fail(`givens replaces ${describeVar(target)} of type ${target.type} by ${r} of type ${r.type}; the types must match (or pass rebuildStrict: false)`);
+    }
+    replace.set(target, r);
+  }
+
+  // ---- default updates (found in the graph, applied unless switched off) ----
+  const skipDefaults = options.noDefaultUpdates ?? false;
+  const wantsDefault = (s: SharedVariable) => s.defaultUpdate !== null && skipDefaults !== true && !(Array.isArray(skipDefaults) && skipDefaults.includes(s));
+  const roots = () => graphInputs([...outs.map((o) => o.variable), ...updatePairs.map(([, v]) => v), ...replace.values()]);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const v of roots()) {
+      if (v instanceof SharedVariable && wantsDefault(v) && !updatePairs.some(([t]) => t === v)) {
+        const value = asTensorVariable(v.defaultUpdate!, v.dtype);
+        checkUpdateType(v, value, fail);
+        updatePairs.push([v, value]);
+        changed = true;
+      }
+    }
+  }
+
+  // ---- apply givens to outputs and updates ----
+  let graphOutputs: Variable[] = [...outs.map((o) => o.variable), ...updatePairs.map(([, v]) => v)];
+  if (replace.size > 0) {
+    try {
+      graphOutputs = cloneGraph(graphOutputs, { replace, strict: options.rebuildStrict ?? true }).outputs;
+    } catch (e) {
+      if (e instanceof CloneTypeError) fail(`givens: ${e.message}`);
+      throw e;
+    }
+  }
+
+  // ---- implicit inputs, missing inputs, unused inputs ----
+  const used = ancestors(graphOutputs, inputSet);
+  const sharedInputs: SharedVariable[] = [];
+  for (const v of used) {
+    if (v.owner !== null || inputSet.has(v) || v.isConstant()) continue;
+    if (v instanceof SharedVariable) {
+      sharedInputs.push(v);
+      continue;
+    }
+    const which = outs.findIndex((o) => ancestors([o.variable], inputSet).includes(v));
+    const where = which >= 0 ? `output ${which}` : 'an update';
+    fail(
+      `${where} depends on ${describeVar(v)} (${v.type}), which is not an input of the function; ` +
+        `add it to the inputs, or give it a value with givens`,
+      MissingInputError,
+    );
+  }
+  const usedSet = new Set(used);
+  ins.forEach((a, i) => {
+    if (usedSet.has(a.variable) || onUnused === 'ignore') return;
+    const message = `input ${i} (${describeVar(a.variable)}) is not used to compute any output or update; pass onUnusedInput: 'warn' or 'ignore' to allow this`;
+    if (onUnused === 'raise') fail(message, UnusedInputError);
+    console.warn(`theano-ts: ${name}: ${message}`);
+  });
+
+  // ---- the function graph ----
+  const fgraph = new FunctionGraph([...inputVars, ...sharedInputs], graphOutputs);
+  if (!options.acceptInplace) {
+    for (const node of fgraph.applyNodes) {
+      if (Object.keys(node.op.destroyMap).length > 0) {
+        fail(`the graph contains the in-place op ${node.op} (built at ${node.trace}); pass acceptInplace: true to compile it`);
+      }
+    }
+  }
+  if (mode.optimizer !== null) mergeDuplicates(fgraph);
+
+  const profile = options.profile instanceof ProfileStats ? options.profile : options.profile ? new ProfileStats(name) : null;
+  const vm = new VM(fgraph, profile);
+  const maker: FunctionMaker = { fgraph, mode, inputs: ins, outputs: outs, sharedInputs, updated: updatePairs.map(([t]) => t) };
+  if (profile) profile.compileSeconds += (performance.now() - started) / 1e3;
+
+  const nOut = outs.length;
+  const call = (...args: unknown[]): NDArray | NDArray[] => {
+    const t0 = profile ? performance.now() : 0;
+    const values = bindArguments(name, ins, names, args, options.allowInputDowncast ?? false);
+    const sharedValues = sharedInputs.map((s) => s.container.value);
+    const results = vm.run([...values, ...sharedValues]) as NDArray[];
+    // Values that must not be handed out as they are: the caller's arrays, shared and constant storage.
+    const foreign = new Set<object>();
+    values.forEach((v, i) => {
+      if (!ins[i]!.borrow) foreign.add(v.data);
+    });
+    for (const v of sharedValues) foreign.add(v.data);
+    for (const v of fgraph.variables) if (v instanceof TensorConstant) foreign.add(v.data.data);
+    const fresh = (v: NDArray): NDArray => (foreign.has(v.data) ? v.copy() : v);
+    const returned = results.slice(0, nOut).map((v, i) => (outs[i]!.borrow ? v : fresh(v)));
+    const newShared = results.slice(nOut).map((v, k) => {
+      const target = updatePairs[k]![0];
+      const checked = checkUpdateValue(name, target, v);
+      // A shared variable must own its storage: never the caller's array, another shared value, or an output.
+      return foreign.has(checked.data) || returned.some((r) => r.data === checked.data) ? checked.copy() : checked;
+    });
+    // Commit: nothing above has touched shared state, so a failure leaves it as it was.
+    updatePairs.forEach(([target], k) => (target.container.value = newShared[k]!));
+    vm.release([...returned.filter((_, i) => !outs[i]!.borrow), ...newShared]);
+    if (profile) {
+      profile.calls++;
+      profile.callSeconds += (performance.now() - t0) / 1e3;
+    }
+    return single ? returned[0]! : returned;
+  };
+  Object.defineProperties(call, {
+    maker: { value: maker, enumerable: true },
+    profile: { value: profile, enumerable: true },
+    functionName: { value: name, enumerable: true },
+    name: { value: name },
+  });
+  return call as CompiledFunction<NDArray | NDArray[]>;
+}
+
+function checkUpdateType(target: SharedVariable, value: TensorVariable, fail: (m: string) => never): void {
+  if (value.dtype !== target.dtype) {
+    fail(
+      `the update of shared variable ${describeVar(target)} (${target.type}) has dtype ${value.dtype}; ` +
+        `an update must keep the variable's dtype — cast it with .astype('${target.dtype}')`,
+    );
+  }
+  if (value.ndim !== target.ndim) {
+    fail(`the update of shared variable ${describeVar(target)} (${target.type}) is ${value.ndim}-d (${value.type}); it must be ${target.ndim}-d`);
+  }
+  target.type.shape.forEach((d, i) => {
+    const u = value.type.shape[i];
+    if (d !== null && u !== null && u !== d) {
+      fail(`the update of shared variable ${describeVar(target)} (${target.type}) has static shape ${value.type.shapeString()}; axis ${i} must have length ${d}`);
+    }
+  });
+}
+
+/** The value an update produced, checked against the shared variable's type before anything is committed. */
+function checkUpdateValue(name: string, target: SharedVariable, value: NDArray): NDArray {
+  try {
+    return target.type.filter(value, { strict: true });
+  } catch (e) {
+    throw new ShapeError(`${name}: the update of shared variable ${describeVar(target)} produced ${value.dtype} array of shape (${value.shape.join(', ')}): ${(e as Error).message}`);
+  }
+}
+
+function givenReplacement(target: TensorVariable, repl: unknown, fail: (m: string) => never): TensorVariable {
+  if (repl instanceof TensorVariable) return repl;
+  if (repl instanceof Variable) return fail(`givens: the replacement of ${describeVar(target)} must be a tensor, got ${repl.type}`);
+  if (!isArrayLike(repl)) return fail(`givens: the replacement of ${describeVar(target)} must be a variable or a value, got ${typeof repl}`);
+  // A value takes the type of the variable it stands for.
+  try {
+    return new TensorConstant(target.type, target.type.filter(repl));
+  } catch (e) {
+    return fail(`givens: the value given for ${describeVar(target)} does not fit its type: ${(e as Error).message}`);
+  }
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Matches call arguments to inputs: positional first, then a trailing object
+ * of named arguments, then defaults; filters each through its input's type.
+ */
+function bindArguments(name: string, ins: readonly In[], names: ReadonlyMap<string, number>, args: readonly unknown[], allowDowncast: boolean): NDArray[] {
+  let positional = args;
+  let named: Record<string, unknown> = {};
+  if (args.length > 0 && isPlainObject(args[args.length - 1])) {
+    named = args[args.length - 1] as Record<string, unknown>;
+    positional = args.slice(0, -1);
+  }
+  const signature = () => `(${ins.map((a, i) => a.name ?? `input${i}`).join(', ')})`;
+  if (positional.length > ins.length) {
+    throw new InputError(`${name}${signature()} takes ${ins.length} argument${ins.length === 1 ? '' : 's'}, got ${positional.length}`);
+  }
+  const given: unknown[] = [...positional];
+  for (const [key, value] of Object.entries(named)) {
+    const i = names.get(key);
+    if (i === undefined) {
+      const known = [...names.keys()].filter((k) => names.get(k)! >= 0);
+      throw new InputError(`${name}: unknown named argument '${key}'; named inputs are ${known.length ? known.map((k) => `'${k}'`).join(', ') : '(none)'}`);
+    }
+    if (i < 0) throw new InputError(`${name}: the name '${key}' belongs to several inputs; pass them by position`);
+    if (i < positional.length) throw new InputError(`${name}: got two values for input ${i} ('${key}'), by position and by name`);
+    given[i] = value;
+  }
+  return ins.map((input, i) => {
+    let value = given[i];
+    const label = `argument ${i}${input.name !== null ? ` ('${input.name}')` : ''}`;
+    if (value === undefined) {
+      if (!input.hasDefault) {
+        const missing = ins.map((a, j) => (given[j] === undefined && !a.hasDefault ? (a.name ?? `input${j}`) : null)).filter((m) => m !== null);
+        throw new InputError(`${name}${signature()}: missing ${label}; ${missing.length} required argument${missing.length === 1 ? '' : 's'} not given: ${missing.join(', ')}`);
+      }
+      value = input.value;
+    }
+    try {
+      return input.variable.type.filter(value, { allowDowncast });
+    } catch (e) {
+      if (e instanceof DTypeError || e instanceof ShapeError || e instanceof ValueError) {
+        const Ctor = e.constructor as new (m: string) => TheanoError;
+        throw new Ctor(`${name}: bad ${label}: ${e.message}`);
+      }
+      throw e;
+    }
+  });
+}

@@ -1,0 +1,58 @@
+/**
+ * Mode: how a function is compiled — which graph rewrites run (`optimizer`)
+ * and what executes the result (`linker`). Theano's `theano.Mode`.
+ */
+import { CompileError } from '../errors.js';
+
+/** 'vm': the reference interpreter, running each node's `perform` in order. */
+export type LinkerName = 'vm';
+
+/**
+ * 'fast_run': every rewrite (the default); 'fast_compile': only the cheap
+ * ones; null: none (the graph runs as written).
+ */
+export type OptimizerName = 'fast_run' | 'fast_compile' | null;
+
+export interface ModeOptions {
+  linker?: LinkerName;
+  optimizer?: OptimizerName | 'None';
+}
+
+const LINKERS: readonly string[] = ['vm'];
+const OPTIMIZERS: readonly (string | null)[] = ['fast_run', 'fast_compile', null];
+
+export class Mode {
+  readonly linker: LinkerName;
+  readonly optimizer: OptimizerName;
+
+  constructor({ linker = 'vm', optimizer = 'fast_run' }: ModeOptions = {}) {
+    if (!LINKERS.includes(linker)) {
+      throw new CompileError(`unknown linker ${JSON.stringify(linker)}; available: ${LINKERS.map((l) => `'${l}'`).join(', ')}`);
+    }
+    const opt = optimizer === 'None' ? null : optimizer;
+    if (!OPTIMIZERS.includes(opt)) {
+      throw new CompileError(`unknown optimizer ${JSON.stringify(optimizer)}; expected 'fast_run', 'fast_compile' or null`);
+    }
+    this.linker = linker;
+    this.optimizer = opt;
+  }
+
+  toString(): string {
+    return `Mode(linker=${this.linker}, optimizer=${this.optimizer})`;
+  }
+}
+
+/** Theano's predefined mode names. */
+const NAMED: Record<string, ModeOptions> = {
+  FAST_RUN: { optimizer: 'fast_run' },
+  FAST_COMPILE: { optimizer: 'fast_compile' },
+};
+
+/** A Mode from a Mode, one of Theano's names ('FAST_RUN', 'FAST_COMPILE'), or undefined (the default). */
+export function resolveMode(mode: Mode | string | undefined): Mode {
+  if (mode === undefined) return new Mode();
+  if (mode instanceof Mode) return mode;
+  const named = NAMED[mode];
+  if (named === undefined) throw new CompileError(`unknown mode ${JSON.stringify(mode)}; use a Mode or one of ${Object.keys(NAMED).join(', ')}`);
+  return new Mode(named);
+}

@@ -1,0 +1,21 @@
+/**
+ * theano-ts: Theano for TypeScript. Declare symbolic tensors, build an
+ * expression graph, compile it into a function, call it on real data.
+ *
+ *   import * as th from 'theano-ts';
+ *   const T = th.tensor;
+ *   const x = T.dmatrix('x');
+ *   const f = th.function([x], x.mul(2).sum());
+ */
+import * as tensor from './tensor/index.js';
+import * as ndarray from './ndarray/index.js';
+import * as graph from './graph/index.js';
+import { compileFunction } from './compile/function.js';
+
+export { tensor, ndarray, graph };
+/** Theano's `theano.function`; `function` is a reserved word in JS, so it is exported under that name from a binding. */
+export { compileFunction as function, compileFunction as compile, compileFunction };
+export { shared, SharedVariable, In, Out, Mode, ProfileStats, type CompiledFunction, type FunctionOptions, type SharedOptions, type InOptions } from './compile/index.js';
+export { NDArray, array, zeros, ones, full, empty, arange, type DType, type NestedArray, type ArrayLike } from './ndarray/index.js';
+export { config } from './config.js';
+export * from './errors.js';

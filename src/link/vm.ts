@@ -1,0 +1,114 @@
+/**
+ * The reference VM: runs a FunctionGraph by calling each node's `perform` in
+ * topological order. It is the oracle every faster executor is checked
+ * against. Output buffers are kept per node and handed back to the op on the
+ * next call, except buffers that left the function (outputs, updates).
+ */
+import type { FunctionGraph } from '../graph/fgraph.js';
+import type { Apply } from '../graph/apply.js';
+import type { OutputCell } from '../graph/op.js';
+import type { Variable } from '../graph/variable.js';
+import { constantData } from '../graph/variable.js';
+import { NDArray } from '../ndarray/ndarray.js';
+import { TheanoError } from '../errors.js';
+
+/** Receives the time each node took (a function's ProfileStats). */
+export interface NodeTimer {
+  recordNode(node: Apply, seconds: number): void;
+}
+
+interface Step {
+  node: Apply;
+  inputSlots: number[];
+  outputSlots: number[];
+  cells: OutputCell[];
+}
+
+/** The storage behind a runtime value, for alias checks: views share it (null for non-arrays). */
+export function storageOf(value: unknown): object | null {
+  return value instanceof NDArray ? value.data : null;
+}
+
+export class VM {
+  private readonly steps: Step[];
+  private readonly nSlots: number;
+  private readonly inputSlots: number[];
+  private readonly outputSlots: number[];
+  private readonly constantSlots: [number, unknown][];
+  private readonly profile: NodeTimer | null;
+
+  constructor(fgraph: FunctionGraph, profile: NodeTimer | null = null) {
+    const slotOf = new Map<Variable, number>();
+    const slot = (v: Variable): number => {
+      let s = slotOf.get(v);
+      if (s === undefined) {
+        s = slotOf.size;
+        slotOf.set(v, s);
+      }
+      return s;
+    };
+    this.inputSlots = fgraph.inputs.map(slot);
+    this.steps = fgraph.toposort().map((node) => ({
+      node,
+      inputSlots: node.inputs.map(slot),
+      outputSlots: node.outputs.map(slot),
+      cells: node.outputs.map(() => ({ value: undefined })),
+    }));
+    this.outputSlots = fgraph.outputs.map(slot);
+    this.constantSlots = [...slotOf].filter(([v]) => v.isConstant()).map(([v, s]) => [s, constantData(v)]);
+    this.nSlots = slotOf.size;
+    this.profile = profile;
+  }
+
+  /**
+   * Computes the graph's outputs from its input values. Throws the op's own
+   * error (theano-ts errors name the node), or wraps any other failure in a
+   * TheanoError naming the node and where it was built.
+   */
+  run(inputs: readonly unknown[]): unknown[] {
+    const values = new Array<unknown>(this.nSlots);
+    for (const [s, v] of this.constantSlots) values[s] = v;
+    this.inputSlots.forEach((s, i) => (values[s] = inputs[i]));
+    const args: unknown[] = [];
+    for (const step of this.steps) {
+      args.length = 0;
+      for (const s of step.inputSlots) args.push(values[s]);
+      const start = this.profile ? performance.now() : 0;
+      try {
+        step.node.op.perform(step.node, args, step.cells);
+      } catch (e) {
+        if (e instanceof TheanoError) throw e;
+        const message = e instanceof Error ? e.message : String(e);
+        throw new TheanoError(`${step.node.op} failed: ${message}\n  node built at ${step.node.trace}`, { cause: e });
+      }
+      if (this.profile) this.profile.recordNode(step.node, (performance.now() - start) / 1e3);
+      for (let k = 0; k < step.outputSlots.length; k++) values[step.outputSlots[k]!] = step.cells[k]!.value;
+    }
+    return this.outputSlots.map((s) => values[s]);
+  }
+
+  /**
+   * Forgets kept buffers that share storage with `escaped` values (returned
+   * outputs, new shared values), so no later call writes into them.
+   */
+  release(escaped: readonly unknown[]): void {
+    const buffers = new Set(escaped.map(storageOf).filter((b) => b !== null));
+    if (buffers.size === 0) return;
+    for (const step of this.steps) {
+      for (const cell of step.cells) {
+        const b = storageOf(cell.value);
+        if (b !== null && buffers.has(b)) cell.value = undefined;
+      }
+    }
+  }
+
+  /** The buffers the VM keeps for reuse (for alias checks by the caller). */
+  keptBuffers(): Set<object> {
+    const out = new Set<object>();
+    for (const step of this.steps) for (const cell of step.cells) {
+      const b = storageOf(cell.value);
+      if (b !== null) out.add(b);
+    }
+    return out;
+  }
+}

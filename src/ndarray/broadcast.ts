@@ -77,13 +77,37 @@ export function mapInto(out: NDArray, inputs: readonly NDArray[], fn: (...args: 
   const counter = new Array<number>(nd).fill(0);
   const args = new Array<number>(k);
   const outer = n / inner;
+  const [a, b, c] = srcs;
+  const [sa, sb, sc] = step.slice(1);
+  const so = step[0]!;
   for (let r = 0; r < outer; r++) {
-    const p = [...pos];
-    for (let i = 0; i < inner; i++) {
-      for (let j = 0; j < k; j++) args[j] = srcs[j]![p[j + 1]!]!;
-      const v = fn(...args);
-      dst[p[0]!] = convert ? convert(v) : v;
-      for (let j = 0; j <= k; j++) p[j]! += step[j]!;
+    let po = pos[0]!;
+    // Inner loops specialised by arity: no argument arrays for the common cases.
+    if (k === 1) {
+      for (let i = 0, pa = pos[1]!; i < inner; i++, po += so, pa += sa!) {
+        const v = fn(a![pa]!);
+        dst[po] = convert ? convert(v) : v;
+      }
+    } else if (k === 2) {
+      for (let i = 0, pa = pos[1]!, pb = pos[2]!; i < inner; i++, po += so, pa += sa!, pb += sb!) {
+        const v = fn(a![pa]!, b![pb]!);
+        dst[po] = convert ? convert(v) : v;
+      }
+    } else if (k === 3) {
+      for (let i = 0, pa = pos[1]!, pb = pos[2]!, pc = pos[3]!; i < inner; i++, po += so, pa += sa!, pb += sb!, pc += sc!) {
+        const v = fn(a![pa]!, b![pb]!, c![pc]!);
+        dst[po] = convert ? convert(v) : v;
+      }
+    } else {
+      const p = pos.slice(1);
+      for (let i = 0; i < inner; i++, po += so) {
+        for (let j = 0; j < k; j++) {
+          args[j] = srcs[j]![p[j]!]!;
+          p[j]! += step[j + 1]!;
+        }
+        const v = fn(...args);
+        dst[po] = convert ? convert(v) : v;
+      }
     }
     for (let ax = last - 1; ax >= 0; ax--) {
       if (++counter[ax]! < shape[ax]!) {

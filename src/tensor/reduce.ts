@@ -89,6 +89,24 @@ export class CAReduce extends Op {
         step *= x.shape[ax]!;
       }
     }
+    const src = x.data;
+    const trailing = this.axes.every((a, i) => a === x.ndim - this.axes.length + i);
+    if (trailing && x.isContiguous()) {
+      // Reducing the last axes of contiguous data: each output folds one contiguous run.
+      const run = out.size === 0 ? 0 : x.size / out.size;
+      for (let j = 0, i = x.offset; j < acc.length; j++) {
+        let a = identity;
+        for (const end = i + run; i < end; i++) a = fn(a, src[i]!);
+        acc[j] = a;
+      }
+    } else this.reduceStrided(x, outStrides, acc, fn);
+    const convert = storeConverter(out.dtype);
+    for (let k = 0; k < acc.length; k++) out.data[k] = convert(acc[k]!);
+    outputs[0]!.value = out;
+  }
+
+  /** The general case: walk the input in order, moving an output cursor along with it. */
+  private reduceStrided(x: NDArray, outStrides: readonly number[], acc: Float64Array, fn: (a: number, b: number) => number): void {
     const counter = new Array<number>(x.ndim).fill(0);
     let j = 0;
     const src = x.data;
@@ -103,9 +121,6 @@ export class CAReduce extends Op {
         j -= outStrides[ax]! * (x.shape[ax]! - 1);
       }
     });
-    const convert = storeConverter(out.dtype);
-    for (let k = 0; k < acc.length; k++) out.data[k] = convert(acc[k]!);
-    outputs[0]!.value = out;
   }
 
   override inferShape(_node: Apply, inputShapes: readonly SymbolicShape[]): SymbolicShape[] {

@@ -8,6 +8,7 @@
  */
 import type { Apply } from './apply.js';
 import type { Variable } from './variable.js';
+import type { InputGradient } from './gradientTerms.js';
 
 /** A slot an op writes one output value into; it may hold the previous call's value for reuse. */
 export interface OutputCell {
@@ -39,6 +40,21 @@ export abstract class Op {
    * this undefined.
    */
   inferShape?(node: Apply, inputShapes: readonly SymbolicShape[]): SymbolicShape[];
+
+  /**
+   * The gradient of a scalar cost with respect to each input, given its
+   * gradient with respect to each output (zeros for outputs it does not
+   * reach). Ops without a rule leave this undefined: asking for a gradient
+   * through them is an error naming the op.
+   */
+  grad?(node: Apply, outputGradients: readonly Variable[]): InputGradient[];
+
+  /**
+   * The R-operator: the change of each output for a change `evalPoints[i]`
+   * of each input (null: that input does not change). Ops without one get it
+   * from `grad` by the double-Lop trick.
+   */
+  rOp?(node: Apply, evalPoints: readonly (Variable | null)[]): (Variable | null)[];
 
   /** A short display name (the class name without a trailing "Op"). */
   get name(): string {

@@ -34,6 +34,11 @@ function needsConversion(dtype: DType): boolean {
  * Contiguous operands run a flat loop; others walk the strides.
  */
 export function mapInto(out: NDArray, inputs: readonly NDArray[], fn: (...args: number[]) => number): void {
+  for (const [j, a] of inputs.entries()) {
+    if (a.ndim !== out.ndim || a.shape.some((d, i) => d !== out.shape[i])) {
+      throw new ShapeError(`mapInto: input ${j} has shape ${shapeToString(a.shape)}, the output ${shapeToString(out.shape)}; broadcast it first`);
+    }
+  }
   const n = out.size;
   if (n === 0) return;
   const convert = needsConversion(out.dtype) ? storeConverter(out.dtype) : null;

@@ -6,7 +6,7 @@
  * int64; typed arrays keep their own dtype; NDArrays keep theirs.
  */
 import { NDArray, shapeSize, shapeToString } from './ndarray.js';
-import { dtypeOfTypedArray, isDType, storeConverter, DTYPES, type DType } from './dtype.js';
+import { dtypeOfTypedArray, isDType, resultType, storeConverter, DTYPES, type DType } from './dtype.js';
 import { DTypeError, ShapeError, ValueError } from '../errors.js';
 
 /** Something with a length and numbered entries (JS arrays, typed arrays). */
@@ -26,41 +26,69 @@ function checkDtype(dtype: unknown): asserts dtype is DType {
   if (!isDType(dtype)) throw new DTypeError(`unknown dtype ${JSON.stringify(dtype)}; expected one of ${DTYPES.join(', ')}`);
 }
 
-/** Shape and leaf kind of nested JS arrays, rejecting ragged nesting and non-numeric leaves. */
-function inspectNested(value: unknown): { shape: number[]; kind: 'number' | 'boolean' | 'bigint' | 'empty' } {
+const isList = (v: unknown): v is Indexable => Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
+
+type LeafKind = 'number' | 'boolean' | 'bigint';
+
+/**
+ * Shape of nested JS arrays, rejecting ragged nesting and non-numeric leaves,
+ * with what decides the default dtype: the kinds of the plain JS leaves and
+ * the dtypes of typed arrays and NDArrays found inside (which keep theirs).
+ */
+function inspectNested(value: unknown): { shape: number[]; kind: LeafKind | 'empty'; dtypes: Set<DType> } {
   const shape: number[] = [];
   let probe: unknown = value;
-  while (Array.isArray(probe) || (ArrayBuffer.isView(probe) && !(probe instanceof DataView))) {
-    const n = (probe as Indexable).length;
+  for (;;) {
+    if (probe instanceof NDArray) {
+      shape.push(...probe.shape);
+      break;
+    }
+    if (!isList(probe)) break;
+    const n = probe.length;
     shape.push(n);
     if (n === 0) break;
-    probe = (probe as Indexable)[0];
+    probe = probe[0];
   }
-  let kind: 'number' | 'boolean' | 'bigint' | 'empty' = 'empty';
+  let kind: LeafKind | 'empty' = 'empty';
+  const dtypes = new Set<DType>();
+  const at = (path: number[]): string => `[${path.join(', ')}]`;
   const visit = (v: unknown, depth: number, path: number[]): void => {
+    if (v instanceof NDArray) {
+      const want = shape.slice(depth);
+      if (v.ndim !== want.length || v.shape.some((d, i) => d !== want[i])) {
+        throw new ValueError(`ragged nested array: element at ${at(path)} is an array of shape ${shapeToString(v.shape)} where its siblings have shape ${shapeToString(want)}`);
+      }
+      dtypes.add(v.dtype);
+      return;
+    }
     if (depth === shape.length) {
       const t = typeof v;
-      if (v instanceof NDArray || Array.isArray(v) || ArrayBuffer.isView(v)) {
-        throw new ValueError(`ragged nested array: element at [${path.join(', ')}] is an array, expected a ${kind === 'empty' ? 'number' : kind} (shape so far ${shapeToString(shape)})`);
+      if (isList(v)) {
+        throw new ValueError(`ragged nested array: element at ${at(path)} is an array, expected a ${kind === 'empty' ? 'number' : kind} (shape so far ${shapeToString(shape)})`);
       }
       if (t !== 'number' && t !== 'boolean' && t !== 'bigint') {
-        throw new ValueError(`non-numeric value ${describe(v)} at [${path.join(', ')}]; arrays hold numbers, booleans or bigints`);
+        throw new ValueError(`non-numeric value ${describe(v)} at ${at(path)}; arrays hold numbers, booleans or bigints`);
       }
-      if (kind === 'empty' || (kind === 'boolean' && t !== 'boolean')) kind = t as 'number' | 'boolean' | 'bigint';
+      if (kind === 'empty' || (kind === 'boolean' && t !== 'boolean')) kind = t as LeafKind;
       else if (kind === 'bigint' && t === 'number') kind = 'number';
       return;
     }
-    const isList = Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
-    const len = isList ? (v as Indexable).length : -1;
+    const len = isList(v) ? v.length : -1;
     if (len !== shape[depth]) {
       throw new ValueError(
-        `ragged nested array: element at [${path.join(', ')}] has ${len < 0 ? 'no' : len} entries where its siblings have ${shape[depth]} (shape so far ${shapeToString(shape.slice(0, depth + 1))})`,
+        `ragged nested array: element at ${at(path)} has ${len < 0 ? 'no' : len} entries where its siblings have ${shape[depth]} (shape so far ${shapeToString(shape.slice(0, depth + 1))})`,
       );
+    }
+    const typed = ArrayBuffer.isView(v) ? dtypeOfTypedArray(v) : null;
+    if (typed !== null && depth === shape.length - 1) {
+      // A typed array of leaves: its entries are numbers (or bigints) by construction.
+      dtypes.add(typed);
+      return;
     }
     for (let i = 0; i < len; i++) visit((v as Indexable)[i], depth + 1, [...path, i]);
   };
   visit(value, 0, []);
-  return { shape, kind };
+  return { shape, kind, dtypes };
 }
 
 function describe(v: unknown): string {
@@ -75,9 +103,13 @@ function fillFlat(value: unknown, out: NDArray): void {
   const convert = storeConverter(out.dtype);
   let k = 0;
   const walk = (v: unknown): void => {
-    if (Array.isArray(v) || ArrayBuffer.isView(v)) {
-      const list = v as Indexable;
-      for (let i = 0; i < list.length; i++) walk(list[i]);
+    if (v instanceof NDArray) {
+      const src = v.data;
+      v.forEachIndex((i) => {
+        dst[k++] = convert(src[i]!);
+      });
+    } else if (isList(v)) {
+      for (let i = 0; i < v.length; i++) walk(v[i]);
     } else {
       dst[k++] = convert(Number(v));
     }
@@ -87,7 +119,9 @@ function fillFlat(value: unknown, out: NDArray): void {
 
 /**
  * Makes an NDArray from a number, boolean, bigint, nested JS arrays, a typed
- * array or another NDArray (numpy's `np.array`; always copies).
+ * array or another NDArray (numpy's `np.array`; always copies). Typed arrays
+ * and NDArrays nested in JS arrays are stacked, and their dtypes take part in
+ * the default dtype (numpy's promotion with the dtype of the plain leaves).
  */
 export function array(value: ArrayLike, options: ArrayOptions = {}): NDArray {
   if (options.dtype !== undefined) checkDtype(options.dtype);
@@ -95,10 +129,9 @@ export function array(value: ArrayLike, options: ArrayOptions = {}): NDArray {
   if (value instanceof NDArray) {
     result = value.astype(options.dtype ?? value.dtype);
   } else {
-    const typed = ArrayBuffer.isView(value) ? dtypeOfTypedArray(value) : null;
-    const { shape, kind } = inspectNested(value);
-    const dtype: DType =
-      options.dtype ?? typed ?? (kind === 'boolean' ? 'bool' : kind === 'bigint' ? 'int64' : 'float64');
+    const { shape, kind, dtypes } = inspectNested(value);
+    if (kind !== 'empty') dtypes.add(kind === 'boolean' ? 'bool' : kind === 'bigint' ? 'int64' : 'float64');
+    const dtype: DType = options.dtype ?? (dtypes.size > 0 ? resultType(...dtypes) : 'float64');
     result = NDArray.empty(dtype, shape);
     fillFlat(value, result);
   }
@@ -142,7 +175,8 @@ export function ones(shape: number | readonly number[], dtype: DType = 'float64'
 /**
  * Evenly spaced values in [start, stop) (numpy's `arange`): `arange(5)`,
  * `arange(1, 7)`, `arange(0, 1, 0.25)`. As numpy, the dtype is int64 when
- * every bound is an integer, float64 otherwise.
+ * every bound is an integer, float64 otherwise. The length is numpy's
+ * ceil((stop - start) / step); a bool arange has at most 2 elements.
  */
 export function arange(start: number, stop?: number, step = 1, dtype?: DType): NDArray {
   if (stop === undefined) [start, stop] = [0, start];
@@ -151,9 +185,27 @@ export function arange(start: number, stop?: number, step = 1, dtype?: DType): N
   const d = dtype ?? ([start, stop, step].every(Number.isInteger) ? 'int64' : 'float64');
   checkDtype(d);
   const n = Math.max(0, Math.ceil((stop - start) / step));
+  if (d === 'bool' && n > 2) throw new DTypeError(`arange of dtype bool can have at most 2 elements (as numpy); this one would have ${n}`);
   const out = NDArray.empty(d, [n]);
+  const data = out.data;
   const convert = storeConverter(d);
-  for (let i = 0; i < n; i++) out.data[i] = convert(start + i * step);
+  // numpy's fill: the first two values are stored, then element i is
+  // first + i * (second - first) in the dtype's own arithmetic. With a float
+  // step that differs from start + i * step in the last bits (numpy prints
+  // arange(-1, 1, 0.1)[10] as -2.22e-16, not 0), and integer dtypes step by
+  // the truncated difference (arange(0, 5, 1.5, 'int64') is [0, 1, 2, 3]).
+  if (n > 0) data[0] = convert(start);
+  if (n > 1) data[1] = convert(start + step);
+  if (n > 2) {
+    const first = data[0]!;
+    const delta = data[1]! - first;
+    if (d === 'float32') {
+      const df = Math.fround(delta);
+      for (let i = 2; i < n; i++) data[i] = first + Math.fround(Math.fround(i) * df); // the store rounds the sum to float32
+    } else {
+      for (let i = 2; i < n; i++) data[i] = convert(first + i * delta);
+    }
+  }
   return out;
 }
 

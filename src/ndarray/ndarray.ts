@@ -38,6 +38,31 @@ function checkShape(shape: readonly number[]): void {
   }
 }
 
+/**
+ * A view must name one integer stride per axis and a non-negative integer
+ * offset, and every element it can reach must lie inside its storage;
+ * otherwise reads would silently return `undefined`.
+ */
+function checkView(length: number, shape: readonly number[], strides: readonly number[], offset: number): void {
+  if (strides.length !== shape.length || !strides.every(Number.isInteger)) {
+    throw new ShapeError(`strides ${JSON.stringify(strides)} do not fit shape ${shapeToString(shape)}: one integer stride per axis is needed`);
+  }
+  if (!Number.isInteger(offset) || offset < 0) throw new ShapeError(`offset ${offset} must be a non-negative integer`);
+  if (shapeSize(shape) === 0) return;
+  let lo = offset;
+  let hi = offset;
+  for (let i = 0; i < shape.length; i++) {
+    const span = (shape[i]! - 1) * strides[i]!;
+    if (span < 0) lo += span;
+    else hi += span;
+  }
+  if (lo < 0 || hi >= length) {
+    throw new ShapeError(
+      `a view of shape ${shapeToString(shape)}, strides ${JSON.stringify(strides)} and offset ${offset} reaches storage indices ${lo}..${hi}, outside storage of ${length} elements`,
+    );
+  }
+}
+
 export class NDArray {
   readonly data: TypedArray;
   readonly dtype: DType;
@@ -52,10 +77,12 @@ export class NDArray {
     if (!(data instanceof dtypeInfo(dtype).storage)) {
       throw new TypeError(`storage of a ${dtype} array must be a ${dtypeInfo(dtype).storage.name}, got ${data.constructor.name}`);
     }
+    const steps = strides ? [...strides] : contiguousStrides(shape);
+    checkView(data.length, shape, steps, offset);
     this.data = data;
     this.dtype = dtype;
     this.shape = Object.freeze([...shape]);
-    this.strides = Object.freeze(strides ? [...strides] : contiguousStrides(shape));
+    this.strides = Object.freeze(steps);
     this.offset = offset;
   }
 
@@ -174,6 +201,9 @@ export class NDArray {
   /** Same data, new shape; a view when contiguous. One entry may be -1 (inferred). */
   reshape(shape: readonly number[]): NDArray {
     const target = [...shape];
+    if (target.some((d) => d !== -1 && (!Number.isInteger(d) || d < 0)) || target.filter((d) => d === -1).length > 1) {
+      throw new ShapeError(`cannot reshape into shape ${JSON.stringify(shape)}: dimensions must be non-negative integers, with at most one -1`);
+    }
     const unknown = target.indexOf(-1);
     if (unknown !== -1) {
       const rest = shapeSize(target.filter((_, i) => i !== unknown));
@@ -206,6 +236,12 @@ export class NDArray {
    */
   dimshuffle(pattern: readonly (number | 'x')[]): NDArray {
     const used = pattern.filter((p): p is number => p !== 'x');
+    for (const p of used) {
+      if (!Number.isInteger(p) || p < 0 || p >= this.ndim) {
+        throw new ShapeError(`dimshuffle ${JSON.stringify(pattern)}: ${p} is not an axis of a ${this.ndim}-d array`);
+      }
+    }
+    if (new Set(used).size !== used.length) throw new ShapeError(`dimshuffle ${JSON.stringify(pattern)} repeats an axis`);
     for (let ax = 0; ax < this.ndim; ax++) {
       if (!used.includes(ax) && this.shape[ax] !== 1) {
         throw new ShapeError(`dimshuffle ${JSON.stringify(pattern)} drops axis ${ax} of length ${this.shape[ax]}; only length-1 axes can be dropped`);
@@ -248,12 +284,28 @@ export class NDArray {
     return build(0);
   }
 
-  /** The single element of a size-1 array, or the element at `index` (numpy's `item`). */
+  /**
+   * numpy's `item`: the single element of a size-1 array; with one index per
+   * axis, that element; with a single index into an array that is not 1-d,
+   * the element at that flat (row-major) position.
+   */
   item(...index: number[]): number | boolean {
     let v: number;
     if (index.length === 0) {
       if (this.size !== 1) throw new ShapeError(`item() needs an array of size 1, this one has shape ${shapeToString(this.shape)}`);
       v = this.data[this.offset]!;
+    } else if (index.length === 1 && this.ndim !== 1) {
+      const n = this.size;
+      let k = index[0]!;
+      if (k < 0) k += n;
+      if (!Number.isInteger(k) || k < 0 || k >= n) throw new RangeError(`index ${index[0]} is out of bounds for size ${n}`);
+      let at = this.offset;
+      for (let ax = this.ndim - 1; ax >= 0; ax--) {
+        const d = this.shape[ax]!;
+        at += (k % d) * this.strides[ax]!;
+        k = Math.floor(k / d);
+      }
+      v = this.data[at]!;
     } else {
       v = this.get(...index);
     }

@@ -2,9 +2,10 @@
  * Output-dtype rules of the scalar ops, matching PyTensor's table
  * (`shared/golden/pytensor-dtype-rules.json`): numpy promotion for
  * arithmetic, float results for math functions (8/16-bit ints → float32,
- * wider → float64), float64 for true division of integers, bool for
+ * wider → float64), floatX for true division of integers, bool for
  * comparisons.
  */
+import { config } from '../config.js';
 import { DTypeError } from '../errors.js';
 import { isFloat, resultType, upgradeToFloat, type DType } from '../ndarray/dtype.js';
 
@@ -13,13 +14,17 @@ export type DTypeRule = (inputs: readonly DType[]) => DType;
 /** numpy promotion of all inputs (add, mul, maximum, ...). */
 export const upcast: DTypeRule = (ins) => resultType(...ins);
 
-/** The (promoted) dtype of a math function's result: always a float. */
-export const upcastToFloat: DTypeRule = (ins) => upgradeToFloat(resultType(...ins));
+/**
+ * A math function's result: always a float. As PyTensor's `upgrade_to_float`,
+ * each input is upgraded first and the floats are then promoted, so
+ * arctan2(int16, uint16) is float32 (promoting first would give int32 → float64).
+ */
+export const upcastToFloat: DTypeRule = (ins) => resultType(...ins.map(upgradeToFloat));
 
-/** True division: promoted dtype if it is a float, float64 otherwise. */
+/** True division: the promoted dtype if it is a float; `config.floatX` when every input is discrete (PyTensor's TrueDiv). */
 export const trueDivDtype: DTypeRule = (ins) => {
   const d = resultType(...ins);
-  return isFloat(d) ? d : 'float64';
+  return isFloat(d) ? d : config.floatX;
 };
 
 /** Comparisons, isnan, isinf. */

@@ -5,7 +5,7 @@
  * float32, x != 0 for bool), so functions only need a dtype-specific body
  * where the math itself differs (integer division, exact int products).
  */
-import { isDiscrete, isUnsigned, isFloat, type DType } from '../ndarray/dtype.js';
+import { isUnsigned, isFloat, type DType } from '../ndarray/dtype.js';
 import { ScalarOp, type ScalarFn, type ScalarOpSpec } from './scalarOp.js';
 import {
   boolResult,
@@ -60,7 +60,7 @@ export const intDiv = op({
   name: 'intDiv',
   arity: 2,
   outputDtype: upcast,
-  impl: (_ins, out) => (isFloat(out) ? (a: number, b: number) => Math.floor(a / b) : sp.intFloorDiv),
+  impl: (_ins, out) => (isFloat(out) ? sp.pyFloorDiv : sp.intFloorDiv),
 });
 
 /** Modulo with the divisor's sign (Python's `%`). */
@@ -75,14 +75,17 @@ export const pow = op({
   name: 'pow',
   arity: 2,
   outputDtype: powDtype,
-  impl: (_ins, out) => (isDiscrete(out) && out !== 'int64' && out !== 'uint64' ? sp.intPow32 : Math.pow),
+  impl: (_ins, out) => (isFloat(out) ? sp.floatPow : out === 'int64' || out === 'uint64' ? Math.pow : sp.intPow32),
 });
 
 export const neg = simple('neg', 1, noBool('neg', 'use invert (T.invert) for a boolean not', upcast), (a) => -a);
 
 export const abs = simple('abs', 1, upcast, Math.abs);
 
-export const sgn = simple('sgn', 1, upcast, (a) => (a > 0 ? 1 : a < 0 ? -1 : a));
+/** Sign as numpy: -1, 0 or 1, NaN for NaN, +0 for -0. Refused for bool, as PyTensor's `sign`. */
+export const sgn = simple('sgn', 1, noBool('sgn', 'a bool is its own sign; cast it to an integer first', upcast), (a) =>
+  a > 0 ? 1 : a < 0 ? -1 : a === 0 ? 0 : a,
+);
 
 export const sqr = op({
   name: 'sqr',
@@ -176,7 +179,8 @@ const bitwise = (name: string, fn32: ScalarFn, fn64: ScalarFn, identity?: number
     ...(identity === undefined ? {} : { identity }),
   });
 
-export const and = bitwise('and', (a, b) => a & b, sp.and64);
+/** Identity -1 (all bits set; true for bool), as PyTensor's AND: reductions need it. */
+export const and = bitwise('and', (a, b) => a & b, sp.and64, -1);
 export const or = bitwise('or', (a, b) => a | b, sp.or64, 0);
 export const xor = bitwise('xor', (a, b) => a ^ b, sp.xor64, 0);
 
@@ -211,3 +215,6 @@ export function cast(dtype: DType): ScalarOp {
   }
   return found;
 }
+
+/** second(a, b) = b: with broadcasting, `b` spread to the shape of `a` (Theano's `fill`, behind zerosLike). */
+export const second = simple('second', 2, (ins) => ins[1]!, (_a, b) => b);

@@ -11,6 +11,8 @@
  *   is finite there (float32 * 0.1 stays float32: the one deliberate change
  *   from Theano, which gives float64), float64 otherwise (float32 * 1e40);
  * - a float literal next to bool/integer tensors becomes `config.floatX`.
+ * An integral number counts as an integer literal only inside int64's range:
+ * 1e40 is a float literal (as the Python float `1e40` is in Theano).
  * Nested JS arrays follow the same rules over all their values. Explicit
  * constants (`T.constant`) and NDArrays are strongly typed.
  */
@@ -31,11 +33,18 @@ function constantType(data: NDArray): TensorType {
   return new TensorType(data.dtype, data.shape);
 }
 
+/**
+ * A JS number counts as an integer literal when it is integral and inside
+ * int64's range; larger integral doubles (1e40) are float literals, as the
+ * Python float `1e40` is in Theano.
+ */
+const isIntLiteral = (v: number): boolean => Number.isInteger(v) && Math.abs(v) < 2 ** 63;
+
 /** The dtype a plain JS value gets on its own: bool, the smallest int holding it, or floatX. */
 function defaultLiteralDtype(data: NDArray): DType {
   if (data.dtype === 'bool') return 'bool';
   const values = Array.from(data.flatData());
-  if (values.every(Number.isInteger)) {
+  if (values.every(isIntLiteral)) {
     return values.length === 0 ? config.floatX : resultType(...values.map(smallestSignedInt));
   }
   return config.floatX;
@@ -69,10 +78,10 @@ function isWeakLiteral(value: unknown): boolean {
 function literalDtype(data: NDArray, context: DType): DType {
   if (data.dtype === 'bool') return 'bool'; // bool promotes to whatever it meets
   const values = Array.from(data.flatData());
-  const allInt = values.every(Number.isInteger);
+  const allInt = values.every(isIntLiteral);
   if (isFloat(context)) {
-    // Integers and finite floats live in the tensor's float dtype; floats that overflow it need float64.
-    return values.every((v) => !Number.isFinite(v) || Number.isInteger(v) || fitsFinite(v, context)) ? context : 'float64';
+    // Numbers finite in the tensor's float dtype live there; those that overflow it (float32 * 1e40) need float64.
+    return values.every((v) => !Number.isFinite(v) || fitsFinite(v, context)) ? context : 'float64';
   }
   if (allInt) return values.length === 0 ? context : resultType(...values.map(smallestSignedInt));
   return config.floatX;

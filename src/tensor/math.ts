@@ -9,7 +9,7 @@ import type { ScalarOp } from '../scalar/scalarOp.js';
 import * as scalar from '../scalar/ops.js';
 import { elemwiseOf } from './elemwise.js';
 import type { TensorVariable } from './variable.js';
-import { asTensorVariables, asTensorVariable, type TensorLike } from './asTensor.js';
+import { asTensorVariables, asTensorVariable, constant, type TensorLike } from './asTensor.js';
 
 function applyScalar(op: ScalarOp, operands: readonly TensorLike[]): TensorVariable {
   return elemwiseOf(op).apply1(...asTensorVariables(operands)) as TensorVariable;
@@ -128,4 +128,22 @@ export function cast(x: TensorLike, dtype: DType): TensorVariable {
   if (!isDType(dtype)) throw new DTypeError(`cast: unknown dtype ${JSON.stringify(dtype)}; expected one of ${DTYPES.join(', ')}`);
   const v = asTensorVariable(x);
   return v.dtype === dtype ? v : (elemwiseOf(scalar.cast(dtype)).apply1(v) as TensorVariable);
+}
+
+/** `value` broadcast to the shape of `model` (Theano's `fill`); the dtype is the value's. */
+export function fill(model: TensorLike, value: TensorLike): TensorVariable {
+  const m = asTensorVariable(model);
+  return elemwiseOf(scalar.second).apply1(m, asTensorVariable(value, m.dtype)) as TensorVariable;
+}
+
+/** Zeros with the shape of `x`, in x's dtype or the one given. */
+export function zerosLike(x: TensorLike, dtype?: DType): TensorVariable {
+  const v = asTensorVariable(x);
+  return fill(v, constant(0, null, dtype ?? v.dtype));
+}
+
+/** Ones with the shape of `x`, in x's dtype or the one given. */
+export function onesLike(x: TensorLike, dtype?: DType): TensorVariable {
+  const v = asTensorVariable(x);
+  return fill(v, constant(1, null, dtype ?? v.dtype));
 }

@@ -7,12 +7,15 @@
  *   const x = T.dmatrix('x');
  *   const f = th.function([x], x.mul(2).sum());
  */
-import * as tensor from './tensor/index.js';
 import * as ndarray from './ndarray/index.js';
 import * as graph from './graph/index.js';
+import * as gradient from './gradient/index.js';
 import { compileFunction } from './compile/function.js';
 
-export { tensor, ndarray, graph };
+/** `th.tensor` (Theano's `theano.tensor`, usually `T`): constructors, ops, and `T.grad`. */
+export * as tensor from './tensorApi.js';
+export { ndarray, graph, gradient };
+export { grad } from './gradient/index.js';
 /** Theano's `theano.function`; `function` is a reserved word in JS, so it is exported under that name from a binding. */
 export { compileFunction as function, compileFunction as compile, compileFunction };
 export { shared, SharedVariable, In, Out, Mode, ProfileStats, type CompiledFunction, type FunctionOptions, type SharedOptions, type InOptions } from './compile/index.js';

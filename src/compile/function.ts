@@ -180,7 +180,11 @@ export function compileFunction(
   // ---- default updates (found in the graph, applied unless switched off) ----
   const skipDefaults = options.noDefaultUpdates ?? false;
   const wantsDefault = (s: SharedVariable) => s.defaultUpdate !== null && skipDefaults !== true && !(Array.isArray(skipDefaults) && skipDefaults.includes(s));
-  const roots = () => graphInputs([...outs.map((o) => o.variable), ...updatePairs.map(([, v]) => v), ...replace.values()]);
+  // Roots of the graph as compiled, i.e. after givens: a variable that givens replace (and whatever
+  // only it depends on) is not read by the function, so its default update does not apply.
+  const replaced = new Set(replace.keys());
+  const roots = () =>
+    graphInputs([...outs.map((o) => o.variable), ...updatePairs.map(([, v]) => v), ...replace.values()], replaced).filter((v) => !replaced.has(v));
   for (let changed = true; changed; ) {
     changed = false;
     for (const v of roots()) {
@@ -202,6 +206,9 @@ export function compileFunction(
       if (e instanceof CloneTypeError) fail(`givens: ${e.message}`);
       throw e;
     }
+    // A non-strict rebuild can change an update's type (a float32 input replaced by a float64 one):
+    // check again here, or the mismatch would only surface at the first call.
+    updatePairs.forEach(([target], k) => checkUpdateType(target, graphOutputs[outs.length + k] as TensorVariable, fail));
   }
 
   // ---- implicit inputs, missing inputs, unused inputs ----
@@ -258,13 +265,27 @@ export function compileFunction(
     });
     for (const v of sharedValues) foreign.add(v.data);
     for (const v of fgraph.variables) if (v instanceof TensorConstant) foreign.add(v.data.data);
-    const fresh = (v: NDArray): NDArray => (foreign.has(v.data) ? v.copy() : v);
-    const returned = results.slice(0, nOut).map((v, i) => (outs[i]!.borrow ? v : fresh(v)));
+    // A returned array (unless borrowed) owns its storage: it is not the caller's array, shared or
+    // constant storage, another output (one variable listed twice, or two merged into one) or a
+    // borrowed output's buffer, which the next call overwrites.
+    const taken = new Set<object>(foreign);
+    results.forEach((v, i) => {
+      if (i < nOut && outs[i]!.borrow) taken.add(v.data);
+    });
+    const returned = results.slice(0, nOut).map((v, i) => {
+      if (outs[i]!.borrow) return v;
+      const r = taken.has(v.data) ? v.copy() : v;
+      taken.add(r.data);
+      return r;
+    });
     const newShared = results.slice(nOut).map((v, k) => {
       const target = updatePairs[k]![0];
       const checked = checkUpdateValue(name, target, v);
-      // A shared variable must own its storage: never the caller's array, another shared value, or an output.
-      return foreign.has(checked.data) || returned.some((r) => r.data === checked.data) ? checked.copy() : checked;
+      // A shared variable must own its storage: never the caller's array, another shared value
+      // (old or new: two updates may compute the same expression), or an output.
+      const own = taken.has(checked.data) ? checked.copy() : checked;
+      taken.add(own.data);
+      return own;
     });
     // Commit: nothing above has touched shared state, so a failure leaves it as it was.
     updatePairs.forEach(([target], k) => (target.container.value = newShared[k]!));
@@ -307,7 +328,8 @@ function checkUpdateValue(name: string, target: SharedVariable, value: NDArray):
   try {
     return target.type.filter(value, { strict: true });
   } catch (e) {
-    throw new ShapeError(`${name}: the update of shared variable ${describeVar(target)} produced ${value.dtype} array of shape (${value.shape.join(', ')}): ${(e as Error).message}`);
+    const Ctor = e instanceof DTypeError ? DTypeError : ShapeError;
+    throw new Ctor(`${name}: the update of shared variable ${describeVar(target)} produced ${value.dtype} array of shape (${value.shape.join(', ')}): ${(e as Error).message}`);
   }
 }
 

@@ -16,7 +16,7 @@ export interface InOptions {
   borrow?: boolean;
 }
 
-export class In {
+class InClass {
   readonly variable: TensorVariable;
   readonly name: string | null;
   readonly value: ArrayLike | undefined;
@@ -36,7 +36,7 @@ export class In {
   }
 }
 
-export class Out {
+class OutClass {
   readonly variable: TensorVariable;
   /**
    * Return the function's internal buffer instead of a fresh array: faster,
@@ -49,3 +49,26 @@ export class Out {
     this.borrow = borrow;
   }
 }
+
+/**
+ * `In` and `Out` can be called with or without `new` (`th.In(x, {value: 1})`,
+ * as Theano's `theano.In(x, value=1)` and as the README writes them).
+ */
+export interface InConstructor {
+  new (variable: TensorVariable, options?: InOptions): InClass;
+  (variable: TensorVariable, options?: InOptions): InClass;
+  readonly prototype: InClass;
+}
+export interface OutConstructor {
+  new (variable: TensorVariable, options?: { borrow?: boolean }): OutClass;
+  (variable: TensorVariable, options?: { borrow?: boolean }): OutClass;
+  readonly prototype: OutClass;
+}
+export type In = InClass;
+export type Out = OutClass;
+export const In = new Proxy(InClass, {
+  apply: (target, _this, args: [TensorVariable, InOptions?]) => new target(...args),
+}) as unknown as InConstructor;
+export const Out = new Proxy(OutClass, {
+  apply: (target, _this, args: [TensorVariable, { borrow?: boolean }?]) => new target(...args),
+}) as unknown as OutConstructor;

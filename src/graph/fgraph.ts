@@ -82,8 +82,12 @@ export class FunctionGraph {
       throw new GraphError(`cannot replace ${old} (${old.type}) by ${replacement} (${replacement.type}): types differ [${reason}]`);
     }
     if (!this.variables.has(old)) throw new GraphError(`cannot replace ${old}: it is not in this graph [${reason}]`);
+    // The clients to redirect are those `old` has now: when `replacement` is
+    // computed from `old` (x → f(x)), the node importing it adds a client of
+    // `old` that must keep reading `old`, or the graph would get a cycle.
+    const clients = [...this.clients(old)];
     this.importVariable(replacement, reason);
-    for (const client of [...this.clients(old)]) this.changeInput(client, replacement, reason);
+    for (const client of clients) this.changeInput(client, replacement, reason);
   }
 
   /** `replace` for several pairs in order. */
@@ -150,21 +154,37 @@ export class FunctionGraph {
     for (const f of this.features) f.onImport?.(this, node, reason);
   }
 
-  /** Drops the node owning `v` once none of its outputs has a client, and so on upwards. */
+  /**
+   * Drops the node owning `v` once none of its outputs has a client, and so
+   * on upwards; roots left without clients (other than the graph's inputs)
+   * leave the graph too. Iterative: pruning a long chain must not overflow
+   * the call stack.
+   */
   private pruneVariable(v: Variable, reason: string): void {
-    const node = v.owner;
-    if (node === null || !this.applyNodes.has(node) || this.inputs.includes(v)) return;
-    if (node.outputs.some((o) => this.clients(o).length > 0)) return;
-    this.applyNodes.delete(node);
-    for (const o of node.outputs) {
-      this.variables.delete(o);
-      this.clientMap.delete(o);
+    const stack = [v];
+    while (stack.length > 0) {
+      const u = stack.pop()!;
+      if (this.inputs.includes(u) || this.clients(u).length > 0) continue;
+      const node = u.owner;
+      if (node === null) {
+        this.variables.delete(u);
+        this.clientMap.delete(u);
+        continue;
+      }
+      if (!this.applyNodes.has(node)) continue;
+      if (node.outputs.some((o) => this.clients(o).length > 0)) continue;
+      this.applyNodes.delete(node);
+      for (const o of node.outputs) {
+        this.variables.delete(o);
+        this.clientMap.delete(o);
+      }
+      for (const f of this.features) f.onPrune?.(this, node, reason);
+      for (let index = node.inputs.length - 1; index >= 0; index--) {
+        const input = node.inputs[index]!;
+        const remaining = this.clients(input).filter((c) => !(c.node === node && c.index === index));
+        if (this.clientMap.has(input)) this.clientMap.set(input, remaining);
+        if (remaining.length === 0) stack.push(input);
+      }
     }
-    for (const f of this.features) f.onPrune?.(this, node, reason);
-    node.inputs.forEach((input, index) => {
-      const remaining = this.clients(input).filter((c) => !(c.node === node && c.index === index));
-      this.clientMap.set(input, remaining);
-      if (remaining.length === 0) this.pruneVariable(input, reason);
-    });
   }
 }

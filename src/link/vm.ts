@@ -66,6 +66,9 @@ export class VM {
    * TheanoError naming the node and where it was built.
    */
   run(inputs: readonly unknown[]): unknown[] {
+    // A kept buffer may come back as an input (a borrowed output passed to the next call, or
+    // stored in a shared variable with borrow): an op reusing it would overwrite its own input.
+    this.release(inputs);
     const values = new Array<unknown>(this.nSlots);
     for (const [s, v] of this.constantSlots) values[s] = v;
     this.inputSlots.forEach((s, i) => (values[s] = inputs[i]));

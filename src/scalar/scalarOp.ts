@@ -9,6 +9,46 @@ import type { DType } from '../ndarray/dtype.js';
 /** The function computing one element; arguments and result are JS numbers (bools as 0/1). */
 export type ScalarFn = (...args: number[]) => number;
 
+/**
+ * The operations gradient rules are written with. The tensor layer supplies
+ * them (E = TensorVariable), so a rule reads like the calculus it encodes
+ * while the scalar layer stays free of tensors. Plain numbers are constants.
+ */
+export interface GradMath<E> {
+  add(a: E | number, b: E | number): E;
+  sub(a: E | number, b: E | number): E;
+  mul(a: E | number, b: E | number): E;
+  div(a: E | number, b: E | number): E;
+  intDiv(a: E | number, b: E | number): E;
+  pow(a: E | number, b: E | number): E;
+  neg(a: E): E;
+  sqr(a: E): E;
+  sqrt(a: E): E;
+  exp(a: E): E;
+  log(a: E): E;
+  sin(a: E): E;
+  cos(a: E): E;
+  sinh(a: E): E;
+  cosh(a: E): E;
+  sgn(a: E): E;
+  sigmoid(a: E): E;
+  eq(a: E | number, b: E | number): E;
+  lt(a: E | number, b: E | number): E;
+  le(a: E | number, b: E | number): E;
+  gt(a: E | number, b: E | number): E;
+  ge(a: E | number, b: E | number): E;
+  and(a: E, b: E): E;
+  switch(cond: E, a: E | number, b: E | number): E;
+}
+
+/**
+ * A gradient rule: the gradient of a cost with respect to each input, given
+ * the inputs, the output and the cost's gradient `gz` with respect to the
+ * output. null means zero (piecewise-constant functions, comparisons, the
+ * condition of a switch).
+ */
+export type ScalarGrad = <E>(m: GradMath<E>, inputs: readonly E[], output: E, gz: E) => (E | null)[];
+
 export interface ScalarOpSpec {
   /** camelCase name, as the public function (`add`, `trueDiv`, `arctan2`). */
   name: string;
@@ -26,6 +66,8 @@ export interface ScalarOpSpec {
   identity?: number;
   /** Extra fields that tell two ops of the same name apart (e.g. a cast's target dtype). */
   params?: Readonly<Record<string, string | number | boolean>>;
+  /** The gradient rule; ops without one have no gradient (asking for it is an error). */
+  grad?: ScalarGrad;
 }
 
 export class ScalarOp {
@@ -35,6 +77,7 @@ export class ScalarOp {
   readonly associative: boolean;
   readonly identity: number | undefined;
   readonly params: Readonly<Record<string, string | number | boolean>>;
+  readonly grad: ScalarGrad | undefined;
   private readonly spec: ScalarOpSpec;
   private readonly cache = new Map<string, ScalarFn>();
 
@@ -46,6 +89,7 @@ export class ScalarOp {
     this.associative = spec.associative ?? false;
     this.identity = spec.identity;
     this.params = spec.params ?? {};
+    this.grad = spec.grad;
   }
 
   outputDtype(inputs: readonly DType[]): DType {

@@ -11,6 +11,8 @@ import { ShapeError } from '../errors.js';
 import { TensorType } from './type.js';
 import { TensorVariable } from './variable.js';
 import { asTensorVariable, constant, type TensorLike } from './asTensor.js';
+import type { InputGradient } from '../graph/gradientTerms.js';
+import { sum } from './reduce.js';
 
 export type DimPattern = readonly (number | 'x')[];
 
@@ -56,6 +58,19 @@ export class DimShuffle extends Op {
 
   override perform(_node: Apply, inputs: readonly unknown[], outputs: OutputCell[]): void {
     outputs[0]!.value = (inputs[0] as NDArray).dimshuffle(this.pattern);
+  }
+
+  /** Sums away the inserted axes, then puts the input's axes back in order ('x' for dropped ones). */
+  override grad(_node: Apply, [gz]: readonly Variable[]): InputGradient[] {
+    const inserted = this.pattern.flatMap((p, k) => (p === 'x' ? [k] : []));
+    const g = inserted.length > 0 ? sum(gz as TensorVariable, inserted) : (gz as TensorVariable);
+    const kept = this.pattern.filter((p): p is number => p !== 'x');
+    const back = [...Array(this.inputNdim).keys()].map((ax) => (kept.includes(ax) ? kept.indexOf(ax) : ('x' as const)));
+    return [dimshuffle(g, back)];
+  }
+
+  override rOp(_node: Apply, [v]: readonly (Variable | null)[]): (Variable | null)[] {
+    return [v === null || v === undefined ? null : dimshuffle(v as TensorVariable, this.pattern)];
   }
 
   override inferShape(_node: Apply, inputShapes: readonly SymbolicShape[]): SymbolicShape[] {

@@ -13,6 +13,9 @@ import { TensorType } from './type.js';
 import { TensorVariable } from './variable.js';
 import { asTensorVariables, type TensorLike } from './asTensor.js';
 import { nodeError, reuseOrAllocate } from './runtime.js';
+import type { InputGradient } from '../graph/gradientTerms.js';
+import { dimshuffle } from './dimshuffle.js';
+import { add, mul } from './math.js';
 
 export class Dot extends Op {
   override makeNode(a: Variable, b: Variable): Apply<this> {
@@ -44,6 +47,25 @@ export class Dot extends Op {
     const out = reuseOrAllocate(outputs[0]!, dtype, [...a.shape.slice(0, -1), ...b.shape.slice(1)]);
     matmulInto(out.data, a.ndim === 2 ? a : a.reshape([1, k]), b.ndim === 2 ? b : b.reshape([k, 1]), m, k, n, dtype);
     outputs[0]!.value = out;
+  }
+
+  /** d(x·y): g·yᵀ and xᵀ·g, with vectors treated as the row or column they stand for. */
+  override grad(node: Apply, [gz]: readonly Variable[]): InputGradient[] {
+    const [x, y] = node.inputs as [TensorVariable, TensorVariable];
+    const g = gz as TensorVariable;
+    const col = (v: TensorVariable) => dimshuffle(v, [0, 'x']);
+    const row = (v: TensorVariable) => dimshuffle(v, ['x', 0]);
+    if (x.ndim === 1 && y.ndim === 1) return [mul(g, y), mul(g, x)];
+    if (x.ndim === 2 && y.ndim === 1) return [dot(col(g), row(y)), dot(x.T, g)];
+    if (x.ndim === 1 && y.ndim === 2) return [dot(y, g), dot(col(x), row(g))];
+    return [dot(g, y.T), dot(x.T, g)];
+  }
+
+  /** d(x·y) = dx·y + x·dy. */
+  override rOp(node: Apply, [vx, vy]: readonly (Variable | null)[]): (Variable | null)[] {
+    const [x, y] = node.inputs as [TensorVariable, TensorVariable];
+    const terms = [vx ? dot(vx as TensorVariable, y) : null, vy ? dot(x, vy as TensorVariable) : null].filter((t) => t !== null);
+    return [terms.length === 0 ? null : terms.length === 1 ? terms[0]! : add(terms[0]!, terms[1]!)];
   }
 
   override inferShape(_node: Apply, [a, b]: readonly SymbolicShape[]): SymbolicShape[] {

@@ -16,6 +16,12 @@ import { TensorVariable } from './variable.js';
 import { dimshuffle } from './dimshuffle.js';
 import { reuseOrAllocate, nodeError } from './runtime.js';
 import { constant } from './asTensor.js';
+import { NullGradient, type InputGradient } from '../graph/gradientTerms.js';
+import { isFloat } from '../ndarray/dtype.js';
+import { config } from '../config.js';
+import { tensorGradMath } from './gradMath.js';
+import { add, cast, fill, zerosLike } from './math.js';
+import { sum } from './reduce.js';
 
 export class Elemwise extends Op {
   override readonly props = ['scalarOp'];
@@ -95,6 +101,44 @@ export class Elemwise extends Op {
     return [dims];
   }
 
+  /**
+   * The scalar op's gradient rule applied to tensors, each term summed over
+   * the axes its input was broadcast along, so it has the input's shape.
+   */
+  override grad(node: Apply, [gz]: readonly Variable[]): InputGradient[] {
+    const inputs = node.inputs as TensorVariable[];
+    const rule = this.scalarOp.grad;
+    if (rule === undefined) {
+      return inputs.map(() => new NullGradient(`${this} has no gradient rule (node built at ${node.trace})`));
+    }
+    const terms = rule(tensorGradMath, inputs, node.outputs[0] as TensorVariable, gz as TensorVariable);
+    return inputs.map((x, i) => {
+      const term = terms[i] ?? null;
+      if (term === null) return zerosLike(x, isFloat(x.dtype) ? x.dtype : config.floatX);
+      return sumToBroadcastPattern(term, x);
+    });
+  }
+
+  /** Forward mode: Σ_i (∂out/∂x_i) v_i, from the same rule (it is linear in the output gradient). */
+  override rOp(node: Apply, evalPoints: readonly (Variable | null)[]): (Variable | null)[] {
+    const rule = this.scalarOp.grad;
+    const inputs = node.inputs as TensorVariable[];
+    const out = node.outputs[0] as TensorVariable;
+    let total: TensorVariable | null = null;
+    inputs.forEach((_, i) => {
+      const v = evalPoints[i];
+      if (v === null || v === undefined) return;
+      if (rule === undefined) throw new TypeError(`${this} has no gradient rule, so no R-operator (node built at ${node.trace})`);
+      const term = rule(tensorGradMath, inputs, out, v as TensorVariable)[i];
+      if (term === null || term === undefined) return;
+      total = total === null ? term : add(total, term);
+    });
+    if (total === null) return [null];
+    let tangent: TensorVariable = total;
+    if (tangent.type.shape.some((d, ax) => d === 1 && out.type.shape[ax] !== 1)) tangent = fill(out, tangent);
+    return [tangent.dtype === out.dtype || !isFloat(out.dtype) ? tangent : cast(tangent, out.dtype)];
+  }
+
   /** The broadcast output shape, checking that only broadcastable axes stretch. */
   private outputShape(node: Apply, arrays: readonly NDArray[]): number[] {
     const ndim = (node.outputs[0]!.type as TensorType).ndim;
@@ -121,6 +165,12 @@ export class Elemwise extends Op {
     }
     return shape;
   }
+}
+
+/** Sums `term` over the axes where `x` is broadcastable and `term` is not, keeping them as length 1. */
+export function sumToBroadcastPattern(term: TensorVariable, x: TensorVariable): TensorVariable {
+  const axes = x.type.shape.flatMap((d, ax) => (d === 1 && term.type.shape[ax] !== 1 ? [ax] : []));
+  return axes.length === 0 ? term : sum(term, axes, { keepdims: true });
 }
 
 /** The Elemwise op of each ScalarOp, made once (so equal ops are also identical). */

@@ -10,3 +10,4 @@ export { DimShuffle, dimshuffle, transpose, type DimPattern } from './dimshuffle
 export { CAReduce, sum, mean, normalizeAxes, type ReduceOptions } from './reduce.js';
 export { Dot, dot } from './dot.js';
 export { Shape, ShapeI, shape, shapeI, symbolicShape } from './shape.js';
+export { ARange, arange } from './arange.js';

@@ -8,7 +8,7 @@ import { Apply } from '../graph/apply.js';
 import { Op, type OutputCell, type SymbolicShape } from '../graph/op.js';
 import type { Variable } from '../graph/variable.js';
 import type { NDArray } from '../ndarray/ndarray.js';
-import { isDType, meanDtype, storeConverter, sumDtype, type DType } from '../ndarray/dtype.js';
+import { canCastSafely, isDType, meanDtype, storeConverter, sumDtype, type DType } from '../ndarray/dtype.js';
 import { DTypeError, ShapeError } from '../errors.js';
 import type { ScalarOp } from '../scalar/scalarOp.js';
 import * as scalar from '../scalar/ops.js';
@@ -18,7 +18,8 @@ import { asTensorVariable, type TensorLike } from './asTensor.js';
 import { reuseOrAllocate } from './runtime.js';
 import { dimshuffle } from './dimshuffle.js';
 import { shapeI } from './shape.js';
-import { cast, mul, trueDiv } from './math.js';
+import { cast, fill, mul, trueDiv } from './math.js';
+import { NullGradient, type InputGradient } from '../graph/gradientTerms.js';
 
 export interface ReduceOptions {
   /** Keep reduced axes as length-1 (broadcastable) axes. */
@@ -71,13 +72,17 @@ export class CAReduce extends Op {
   }
 
   override perform(node: Apply, inputs: readonly unknown[], outputs: OutputCell[]): void {
-    const x = inputs[0] as NDArray;
     const outType = node.outputs[0]!.type as TensorType;
+    // An output dtype the input does not cast to safely (sum(floats, dtype='int32'))
+    // converts each element first, as numpy does: np.sum([0.5, 0.5], dtype=int) is 0.
+    const input = inputs[0] as NDArray;
+    const x = canCastSafely(input.dtype, outType.dtype) ? input : input.astype(outType.dtype);
     const outShape = x.shape.filter((_, i) => !this.axes.includes(i));
     const out = reuseOrAllocate(outputs[0]!, outType.dtype, outShape);
     const identity = this.scalarOp.identity!;
-    const fn = this.scalarOp.impl([outType.dtype, outType.dtype], 'float64');
-    // Accumulate in doubles, then store once in the output dtype.
+    // The element function of the output dtype (wrapping int32 products, 64-bit
+    // bitwise ops), applied to values held in doubles, then stored once.
+    const fn = this.scalarOp.impl([outType.dtype, outType.dtype], outType.dtype);
     const acc = new Float64Array(out.size).fill(identity);
     // Output position of each input index: reduced axes contribute nothing.
     const outStrides: number[] = [];
@@ -121,6 +126,23 @@ export class CAReduce extends Op {
         j -= outStrides[ax]! * (x.shape[ax]! - 1);
       }
     });
+  }
+
+  /** A sum spreads its gradient back over the reduced axes; other reductions get rules with the full op set. */
+  override grad(node: Apply, [gz]: readonly Variable[]): InputGradient[] {
+    const x = node.inputs[0] as TensorVariable;
+    if (this.scalarOp !== scalar.add) {
+      return [new NullGradient(`${this} has no gradient rule yet (node built at ${node.trace})`)];
+    }
+    let k = 0;
+    const pattern = [...Array(x.ndim).keys()].map((ax) => (this.axes.includes(ax) ? ('x' as const) : k++));
+    return [fill(x, dimshuffle(gz as TensorVariable, pattern))];
+  }
+
+  override rOp(_node: Apply, [v]: readonly (Variable | null)[]): (Variable | null)[] {
+    if (v === null || v === undefined) return [null];
+    if (this.scalarOp !== scalar.add) throw new TypeError(`${this} has no R-operator yet`);
+    return [this.apply1(v)];
   }
 
   override inferShape(_node: Apply, inputShapes: readonly SymbolicShape[]): SymbolicShape[] {

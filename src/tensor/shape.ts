@@ -9,6 +9,7 @@ import type { Variable } from '../graph/variable.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { ShapeError } from '../errors.js';
 import { TensorType } from './type.js';
+import { disconnected, type InputGradient } from '../graph/gradientTerms.js';
 import { TensorVariable } from './variable.js';
 import { asTensorVariable, constant, type TensorLike } from './asTensor.js';
 
@@ -46,6 +47,11 @@ export class ShapeI extends Op {
   override inferShape(): SymbolicShape[] {
     return [[]];
   }
+
+  /** A length does not change when values do. */
+  override grad(): InputGradient[] {
+    return [disconnected];
+  }
 }
 
 /** The whole shape of its input, as an int64 vector. */
@@ -64,6 +70,10 @@ export class Shape extends Op {
 
   override inferShape(node: Apply): SymbolicShape[] {
     return [[constant((node.inputs[0] as TensorVariable).ndim, null, 'int64')]];
+  }
+
+  override grad(): InputGradient[] {
+    return [disconnected];
   }
 }
 

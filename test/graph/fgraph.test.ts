@@ -414,7 +414,7 @@ describe('FunctionGraph.toposort', () => {
     // A node added by replace appears in order.
     const mulOut = fg.outputs[0]!.owner!.inputs[0]!;
     const t = T.tanh(y);
-    fg.replace(mulOut, T.mul(fg.outputs[0]!.owner!.inputs[1]!, t));
+    fg.replace(mulOut, T.mul(fg.outputs[0]!.owner!.inputs[1] as T.TensorVariable, t));
     const order2 = fg.toposort().map((n) => n.op.toString());
     expect(order2.indexOf('Elemwise{tanh}')).toBeLessThan(order2.indexOf('Elemwise{mul}'));
     expect(order2.indexOf('Elemwise{exp}')).toBeLessThan(order2.indexOf('Elemwise{mul}'));

@@ -195,6 +195,20 @@ describe('FunctionGraph.replace', () => {
     expectConsistent(fg);
   });
 
+  it('can replace an input by a constant: the input stays an (unused) input', () => {
+    const x = T.dvector('x');
+    const y = T.exp(x);
+    const fg = new FunctionGraph([x], [y], { clone: false });
+    const k = T.constant([1, 2]);
+    fg.replace(x, k);
+    expect(y.owner!.inputs[0]).toBe(k);
+    expect(fg.inputs).toEqual([x]);
+    expect(fg.variables.has(x)).toBe(true);
+    expect(fg.clients(x)).toEqual([]);
+    expect(fg.clients(k)).toEqual([{ node: y.owner!, index: 0 }]);
+    expectConsistent(fg);
+  });
+
   it('drops constants nothing uses any more', () => {
     const x = T.dvector('x');
     const k = T.constant(5);

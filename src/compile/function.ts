@@ -12,6 +12,7 @@ import { NDArray } from '../ndarray/ndarray.js';
 import { isArrayLike } from '../ndarray/create.js';
 import { CompileError, DTypeError, InputError, MissingInputError, ShapeError, TheanoError, UnusedInputError, ValueError } from '../errors.js';
 import { TensorVariable, TensorConstant } from '../tensor/variable.js';
+import { TensorType } from '../tensor/type.js';
 import { asTensorVariable, type TensorLike } from '../tensor/asTensor.js';
 import { VM } from '../link/vm.js';
 import { mergeDuplicates } from '../rewrite/merge.js';
@@ -73,10 +74,10 @@ type OutputSpec = TensorVariable | Out;
 
 let anonymousCount = 0;
 
-function toPairs<K, V>(pairs: ReadonlyMap<K, V> | Iterable<readonly [K, V]> | undefined): [K, V][] {
+function toPairs<K, V>(what: string, pairs: ReadonlyMap<K, V> | Iterable<readonly [K, V]> | undefined, fail: (m: string) => never): [K, V][] {
   if (pairs === undefined) return [];
   return [...(pairs as Iterable<readonly [K, V]>)].map((p, i) => {
-    if (!Array.isArray(p) || p.length !== 2) throw new CompileError(`pair ${i} must be [variable, expression], got ${String(p)}`);
+    if (!Array.isArray(p) || p.length !== 2) return fail(`${what}: pair ${i} must be [variable, expression], got ${String(p)}`);
     return [p[0], p[1]] as [K, V];
   });
 }
@@ -146,25 +147,20 @@ export function compileFunction(
 
   // ---- updates ----
   const updatePairs: [SharedVariable, TensorVariable][] = [];
-  for (const [target, expr] of toPairs(options.updates)) {
+  for (const [target, expr] of toPairs('updates', options.updates, fail)) {
     if (!(target instanceof SharedVariable)) {
       const what: unknown = target;
       fail(`updates must target shared variables; ${what instanceof Variable ? describeVar(what) : typeof what} is not one`);
     }
     if (updatePairs.some(([t]) => t === target)) fail(`shared variable ${describeVar(target)} has two updates; give one update per variable`);
-    let value: TensorVariable;
-    try {
-      value = asTensorVariable(expr, target.dtype);
-    } catch (e) {
-      return fail(`update of ${describeVar(target)}: ${(e as Error).message}`);
-    }
+    const value = updateExpression(target, expr, fail);
     checkUpdateType(target, value, fail);
     updatePairs.push([target, value]);
   }
 
   // ---- givens ----
   const replace = new Map<Variable, Variable>();
-  for (const [target, repl] of toPairs(options.givens)) {
+  for (const [target, repl] of toPairs('givens', options.givens, fail)) {
     if (!((target as unknown) instanceof Variable)) fail(`givens must map variables, got ${typeof target}`);
     if (inputSet.has(target)) {
       fail(`givens replaces ${describeVar(target)}, which is an input of the function; remove it from the inputs or from givens`);
@@ -220,7 +216,8 @@ export function compileFunction(
       sharedInputs.push(v);
       continue;
     }
-    const which = outs.findIndex((o) => ancestors([o.variable], inputSet).includes(v));
+    // Look in the graph as compiled (after givens), not in the outputs as written.
+    const which = graphOutputs.slice(0, outs.length).findIndex((o) => ancestors([o], inputSet).includes(v));
     const where = which >= 0 ? `output ${which}` : 'an update';
     fail(
       `${where} depends on ${describeVar(v)} (${v.type}), which is not an input of the function; ` +
@@ -241,7 +238,7 @@ export function compileFunction(
   if (!options.acceptInplace) {
     for (const node of fgraph.applyNodes) {
       if (Object.keys(node.op.destroyMap).length > 0) {
-        fail(`the graph contains the in-place op ${node.op} (built at ${node.trace}); pass acceptInplace: true to compile it`);
+        fail(`the graph contains the in-place op ${node.op} (built ${node.trace}); pass acceptInplace: true to compile it`);
       }
     }
   }
@@ -257,7 +254,14 @@ export function compileFunction(
     const t0 = profile ? performance.now() : 0;
     const values = bindArguments(name, ins, names, args, options.allowInputDowncast ?? false);
     const sharedValues = sharedInputs.map((s) => s.container.value);
-    const results = vm.run([...values, ...sharedValues]) as NDArray[];
+    let results: NDArray[];
+    try {
+      results = vm.run([...values, ...sharedValues]) as NDArray[];
+    } catch (e) {
+      // Errors from inside the graph name the op and node; add which function was running.
+      if (e instanceof TheanoError && !e.message.startsWith(`${name}: `)) e.message = `${name}: ${e.message}`;
+      throw e;
+    }
     // Values that must not be handed out as they are: the caller's arrays, shared and constant storage.
     const foreign = new Set<object>();
     values.forEach((v, i) => {
@@ -330,6 +334,22 @@ function checkUpdateValue(name: string, target: SharedVariable, value: NDArray):
   } catch (e) {
     const Ctor = e instanceof DTypeError ? DTypeError : ShapeError;
     throw new Ctor(`${name}: the update of shared variable ${describeVar(target)} produced ${value.dtype} array of shape (${value.shape.join(', ')}): ${(e as Error).message}`);
+  }
+}
+
+/**
+ * The expression of an update as a tensor. A JS literal (`[[s, 0]]`) takes the
+ * shared variable's type when its values fit it; NDArrays keep their dtype.
+ */
+function updateExpression(target: SharedVariable, expr: unknown, fail: (m: string) => never): TensorVariable {
+  if (expr instanceof TensorVariable) return expr;
+  const literal = !(expr instanceof Variable) && !(expr instanceof NDArray) && !ArrayBuffer.isView(expr) && isArrayLike(expr);
+  try {
+    if (!literal) return asTensorVariable(expr as TensorLike);
+    const data = target.type.filter(expr);
+    return new TensorConstant(new TensorType(data.dtype, data.shape), data);
+  } catch (e) {
+    return fail(`update of ${describeVar(target)}: ${(e as Error).message}`);
   }
 }
 

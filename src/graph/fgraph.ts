@@ -139,7 +139,7 @@ export class FunctionGraph {
 
   private importVariable(v: Variable, reason: string): void {
     if (this.variables.has(v)) return;
-    for (const node of toposortBetween([...this.variables], [v])) this.importNode(node, reason);
+    for (const node of toposortBetween(this.variables, [v])) this.importNode(node, reason);
     this.setupVariable(v);
   }
 

@@ -42,8 +42,8 @@ export function graphInputs(outputs: readonly Variable[], blockers: ReadonlySet<
  * The Apply nodes that compute `outputs` from `inputs`, each after the nodes
  * it depends on. Walks stop at `inputs`.
  */
-export function toposort(inputs: readonly Variable[], outputs: readonly Variable[]): Apply[] {
-  const blockers = new Set(inputs);
+export function toposort(inputs: readonly Variable[] | ReadonlySet<Variable>, outputs: readonly Variable[]): Apply[] {
+  const blockers = inputs instanceof Set ? (inputs as ReadonlySet<Variable>) : new Set(inputs as readonly Variable[]);
   const nodes: Apply[] = [];
   const seen = new Set<Apply>();
   for (const v of ancestors(outputs, blockers)) {

@@ -82,7 +82,7 @@ export class VM {
       } catch (e) {
         if (e instanceof TheanoError) throw e;
         const message = e instanceof Error ? e.message : String(e);
-        throw new TheanoError(`${step.node.op} failed: ${message}\n  node built at ${step.node.trace}`, { cause: e });
+        throw new TheanoError(`${step.node.op} failed: ${message}\n  node built ${step.node.trace}`, { cause: e });
       }
       if (this.profile) this.profile.recordNode(step.node, (performance.now() - start) / 1e3);
       for (let k = 0; k < step.outputSlots.length; k++) values[step.outputSlots[k]!] = step.cells[k]!.value;

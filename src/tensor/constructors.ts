@@ -30,9 +30,16 @@ export function tensor(dtype: DType, shape: readonly (StaticDim | boolean)[], na
   return new TensorType(dtype, shape).makeVariable(name);
 }
 
+/** An unprefixed constructor: (name?, dtype = floatX). */
 const single =
-  (kind: Kind, fixed?: DType) =>
-  (name: string | null = null, dtype: DType = fixed ?? config.floatX): TensorVariable =>
+  (kind: Kind) =>
+  (name: string | null = null, dtype: DType = config.floatX): TensorVariable =>
+    tensor(dtype, KINDS[kind], name);
+
+/** A dtype-prefixed constructor (`fmatrix`): (name?) — the prefix fixes the dtype. */
+const prefixed =
+  (kind: Kind, dtype: DType) =>
+  (name: string | null = null): TensorVariable =>
     tensor(dtype, KINDS[kind], name);
 
 /** `names` as given, or n unnamed variables for a count, or a comma/space-separated list in one string. */
@@ -71,66 +78,66 @@ export const tensor4s = plural('tensor4');
 export const tensor5s = plural('tensor5');
 
 // int8
-export const bscalar = single('scalar', 'int8');
-export const bvector = single('vector', 'int8');
-export const brow = single('row', 'int8');
-export const bcol = single('col', 'int8');
-export const bmatrix = single('matrix', 'int8');
-export const btensor3 = single('tensor3', 'int8');
-export const btensor4 = single('tensor4', 'int8');
-export const btensor5 = single('tensor5', 'int8');
+export const bscalar = prefixed('scalar', 'int8');
+export const bvector = prefixed('vector', 'int8');
+export const brow = prefixed('row', 'int8');
+export const bcol = prefixed('col', 'int8');
+export const bmatrix = prefixed('matrix', 'int8');
+export const btensor3 = prefixed('tensor3', 'int8');
+export const btensor4 = prefixed('tensor4', 'int8');
+export const btensor5 = prefixed('tensor5', 'int8');
 export const bscalars = plural('scalar', 'int8');
 export const bvectors = plural('vector', 'int8');
 export const bmatrices = plural('matrix', 'int8');
 // int16
-export const wscalar = single('scalar', 'int16');
-export const wvector = single('vector', 'int16');
-export const wrow = single('row', 'int16');
-export const wcol = single('col', 'int16');
-export const wmatrix = single('matrix', 'int16');
-export const wtensor3 = single('tensor3', 'int16');
-export const wtensor4 = single('tensor4', 'int16');
-export const wtensor5 = single('tensor5', 'int16');
+export const wscalar = prefixed('scalar', 'int16');
+export const wvector = prefixed('vector', 'int16');
+export const wrow = prefixed('row', 'int16');
+export const wcol = prefixed('col', 'int16');
+export const wmatrix = prefixed('matrix', 'int16');
+export const wtensor3 = prefixed('tensor3', 'int16');
+export const wtensor4 = prefixed('tensor4', 'int16');
+export const wtensor5 = prefixed('tensor5', 'int16');
 export const wscalars = plural('scalar', 'int16');
 export const wvectors = plural('vector', 'int16');
 export const wmatrices = plural('matrix', 'int16');
 // int32
-export const iscalar = single('scalar', 'int32');
-export const ivector = single('vector', 'int32');
-export const irow = single('row', 'int32');
-export const icol = single('col', 'int32');
-export const imatrix = single('matrix', 'int32');
-export const itensor3 = single('tensor3', 'int32');
-export const itensor4 = single('tensor4', 'int32');
-export const itensor5 = single('tensor5', 'int32');
+export const iscalar = prefixed('scalar', 'int32');
+export const ivector = prefixed('vector', 'int32');
+export const irow = prefixed('row', 'int32');
+export const icol = prefixed('col', 'int32');
+export const imatrix = prefixed('matrix', 'int32');
+export const itensor3 = prefixed('tensor3', 'int32');
+export const itensor4 = prefixed('tensor4', 'int32');
+export const itensor5 = prefixed('tensor5', 'int32');
 export const iscalars = plural('scalar', 'int32');
 export const ivectors = plural('vector', 'int32');
 export const irows = plural('row', 'int32');
 export const icols = plural('col', 'int32');
 export const imatrices = plural('matrix', 'int32');
 // int64
-export const lscalar = single('scalar', 'int64');
-export const lvector = single('vector', 'int64');
-export const lrow = single('row', 'int64');
-export const lcol = single('col', 'int64');
-export const lmatrix = single('matrix', 'int64');
-export const ltensor3 = single('tensor3', 'int64');
-export const ltensor4 = single('tensor4', 'int64');
-export const ltensor5 = single('tensor5', 'int64');
+export const lscalar = prefixed('scalar', 'int64');
+export const lvector = prefixed('vector', 'int64');
+export const lrow = prefixed('row', 'int64');
+export const lcol = prefixed('col', 'int64');
+export const lmatrix = prefixed('matrix', 'int64');
+export const ltensor3 = prefixed('tensor3', 'int64');
+export const ltensor4 = prefixed('tensor4', 'int64');
+export const ltensor5 = prefixed('tensor5', 'int64');
 export const lscalars = plural('scalar', 'int64');
 export const lvectors = plural('vector', 'int64');
 export const lrows = plural('row', 'int64');
 export const lcols = plural('col', 'int64');
 export const lmatrices = plural('matrix', 'int64');
 // float32
-export const fscalar = single('scalar', 'float32');
-export const fvector = single('vector', 'float32');
-export const frow = single('row', 'float32');
-export const fcol = single('col', 'float32');
-export const fmatrix = single('matrix', 'float32');
-export const ftensor3 = single('tensor3', 'float32');
-export const ftensor4 = single('tensor4', 'float32');
-export const ftensor5 = single('tensor5', 'float32');
+export const fscalar = prefixed('scalar', 'float32');
+export const fvector = prefixed('vector', 'float32');
+export const frow = prefixed('row', 'float32');
+export const fcol = prefixed('col', 'float32');
+export const fmatrix = prefixed('matrix', 'float32');
+export const ftensor3 = prefixed('tensor3', 'float32');
+export const ftensor4 = prefixed('tensor4', 'float32');
+export const ftensor5 = prefixed('tensor5', 'float32');
 export const fscalars = plural('scalar', 'float32');
 export const fvectors = plural('vector', 'float32');
 export const frows = plural('row', 'float32');
@@ -139,14 +146,14 @@ export const fmatrices = plural('matrix', 'float32');
 export const ftensor3s = plural('tensor3', 'float32');
 export const ftensor4s = plural('tensor4', 'float32');
 // float64
-export const dscalar = single('scalar', 'float64');
-export const dvector = single('vector', 'float64');
-export const drow = single('row', 'float64');
-export const dcol = single('col', 'float64');
-export const dmatrix = single('matrix', 'float64');
-export const dtensor3 = single('tensor3', 'float64');
-export const dtensor4 = single('tensor4', 'float64');
-export const dtensor5 = single('tensor5', 'float64');
+export const dscalar = prefixed('scalar', 'float64');
+export const dvector = prefixed('vector', 'float64');
+export const drow = prefixed('row', 'float64');
+export const dcol = prefixed('col', 'float64');
+export const dmatrix = prefixed('matrix', 'float64');
+export const dtensor3 = prefixed('tensor3', 'float64');
+export const dtensor4 = prefixed('tensor4', 'float64');
+export const dtensor5 = prefixed('tensor5', 'float64');
 export const dscalars = plural('scalar', 'float64');
 export const dvectors = plural('vector', 'float64');
 export const drows = plural('row', 'float64');

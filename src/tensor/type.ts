@@ -133,10 +133,10 @@ export class TensorType extends Type<NDArray> {
     return result;
   }
 
-  /** "a float32 matrix" */
+  /** "a float32 matrix", "an int8 vector" */
   describe(): string {
     const rank = RANK_NAMES[this.ndim] ?? `${this.ndim}-d tensor`;
-    return `a ${this.dtype} ${rank}${this.shape.some((d) => d !== null) ? ` of static shape ${this.shapeString()}` : ''}`;
+    return `${this.dtype.startsWith('int') ? 'an' : 'a'} ${this.dtype} ${rank}${this.shape.some((d) => d !== null) ? ` of static shape ${this.shapeString()}` : ''}`;
   }
 
   /** "(1, ?)" */

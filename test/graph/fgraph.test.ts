@@ -9,6 +9,7 @@ import { FunctionGraph, GraphError, type Client, type GraphFeature } from '../..
 import { ancestors } from '../../src/graph/traversal.js';
 import { Apply } from '../../src/graph/apply.js';
 import type { Variable } from '../../src/graph/variable.js';
+import { array } from '../../src/ndarray/create.js';
 import { split, toy } from './toyOps.js';
 
 const clientsOf = (fg: FunctionGraph, v: Variable) =>
@@ -199,7 +200,7 @@ describe('FunctionGraph.replace', () => {
     const x = T.dvector('x');
     const y = T.exp(x);
     const fg = new FunctionGraph([x], [y], { clone: false });
-    const k = T.constant([1, 2]);
+    const k = new T.TensorConstant(x.type, array([1, 2]));
     fg.replace(x, k);
     expect(y.owner!.inputs[0]).toBe(k);
     expect(fg.inputs).toEqual([x]);

@@ -99,7 +99,9 @@ describe('TensorType printing', () => {
   it('describe names the rank', () => {
     expect(t('float32', [null, null]).describe()).toBe('a float32 matrix');
     expect(t('float64', []).describe()).toBe('a float64 scalar');
-    expect(t('int8', [null]).describe()).toBe('a int8 vector');
+    expect(t('int8', [null]).describe()).toBe('an int8 vector');
+    expect(t('uint16', []).describe()).toBe('a uint16 scalar');
+    expect(t('bool', []).describe()).toBe('a bool scalar');
     expect(t('float64', [1, null]).describe()).toBe('a float64 matrix of static shape (1, ?)');
     expect(t('float64', [null, null, null, null, null, null]).describe()).toBe('a float64 6-d tensor');
   });

@@ -15,7 +15,7 @@ import { TensorVariable, TensorConstant } from '../tensor/variable.js';
 import { TensorType } from '../tensor/type.js';
 import { asTensorVariable, type TensorLike } from '../tensor/asTensor.js';
 import { VM } from '../link/vm.js';
-import { mergeDuplicates } from '../rewrite/merge.js';
+import { rewriteDB, type PassReport } from '../rewrite/index.js';
 import { SharedVariable } from './shared.js';
 import { In, Out } from './io.js';
 import { Mode, resolveMode } from './mode.js';
@@ -60,6 +60,8 @@ export interface FunctionMaker {
   readonly sharedInputs: readonly SharedVariable[];
   /** The shared variables this function updates, in the order of its update outputs. */
   readonly updated: readonly SharedVariable[];
+  /** What each rewrite pass changed while compiling. */
+  readonly rewrites: readonly PassReport[];
 }
 
 export interface CompiledFunction<R> {
@@ -242,11 +244,11 @@ export function compileFunction(
       }
     }
   }
-  if (mode.optimizer !== null) mergeDuplicates(fgraph);
+  const rewrites = rewriteDB.optimize(fgraph, { optimizer: mode.optimizer, including: mode.including, excluding: mode.excluding });
 
   const profile = options.profile instanceof ProfileStats ? options.profile : options.profile ? new ProfileStats(name) : null;
   const vm = new VM(fgraph, profile);
-  const maker: FunctionMaker = { fgraph, mode, inputs: ins, outputs: outs, sharedInputs, updated: updatePairs.map(([t]) => t) };
+  const maker: FunctionMaker = { fgraph, mode, inputs: ins, outputs: outs, sharedInputs, updated: updatePairs.map(([t]) => t), rewrites };
   if (profile) profile.compileSeconds += (performance.now() - started) / 1e3;
 
   const nOut = outs.length;

@@ -16,6 +16,10 @@ export type OptimizerName = 'fast_run' | 'fast_compile' | null;
 export interface ModeOptions {
   linker?: LinkerName;
   optimizer?: OptimizerName | 'None';
+  /** Names or tags of rewrites to run in addition to the optimizer's (e.g. 'stabilize'). */
+  including?: readonly string[];
+  /** Names or tags of rewrites to leave out (e.g. 'constantFolding', 'specialize'). */
+  excluding?: readonly string[];
 }
 
 const LINKERS: readonly string[] = ['vm'];
@@ -24,8 +28,10 @@ const OPTIMIZERS: readonly (string | null)[] = ['fast_run', 'fast_compile', null
 export class Mode {
   readonly linker: LinkerName;
   readonly optimizer: OptimizerName;
+  readonly including: readonly string[];
+  readonly excluding: readonly string[];
 
-  constructor({ linker = 'vm', optimizer = 'fast_run' }: ModeOptions = {}) {
+  constructor({ linker = 'vm', optimizer = 'fast_run', including = [], excluding = [] }: ModeOptions = {}) {
     if (!LINKERS.includes(linker)) {
       throw new CompileError(`unknown linker ${JSON.stringify(linker)}; available: ${LINKERS.map((l) => `'${l}'`).join(', ')}`);
     }
@@ -35,10 +41,30 @@ export class Mode {
     }
     this.linker = linker;
     this.optimizer = opt;
+    this.including = Object.freeze([...including]);
+    this.excluding = Object.freeze([...excluding]);
+  }
+
+  /** This mode with more rewrites (Theano's `mode.including(...)`). */
+  withIncluding(...tags: string[]): Mode {
+    return new Mode({ ...this.options(), including: [...this.including, ...tags] });
+  }
+
+  /** This mode without some rewrites (Theano's `mode.excluding(...)`). */
+  withExcluding(...tags: string[]): Mode {
+    return new Mode({ ...this.options(), excluding: [...this.excluding, ...tags] });
+  }
+
+  private options(): ModeOptions {
+    return { linker: this.linker, optimizer: this.optimizer, including: this.including, excluding: this.excluding };
   }
 
   toString(): string {
-    return `Mode(linker=${this.linker}, optimizer=${this.optimizer})`;
+    const extra = [
+      this.including.length > 0 ? `, including=[${this.including.join(', ')}]` : '',
+      this.excluding.length > 0 ? `, excluding=[${this.excluding.join(', ')}]` : '',
+    ].join('');
+    return `Mode(linker=${this.linker}, optimizer=${this.optimizer}${extra})`;
   }
 }
 

@@ -1,0 +1,29 @@
+/**
+ * The optimizer: registers the default rewrites in their phases and exposes
+ * `optimize`, which `function()` calls with its Mode's query.
+ */
+import { algebraicIdentities, mergeDimShuffles, removeNoopCast, shapeFromInferShape, staticShapeI } from './canonicalize.js';
+import { constantFolding } from './constantFolding.js';
+import { rewriteDB } from './db.js';
+import { mergeDuplicates } from './merge.js';
+import { specializations } from './specialize.js';
+import { stabilizations } from './stabilize.js';
+import type { GraphPass } from './rewriter.js';
+
+const merge = (name: string): GraphPass => ({ name, apply: mergeDuplicates });
+
+rewriteDB.registerPass(merge('merge'), 'merge', ['fast_run', 'fast_compile']);
+for (const rw of [...algebraicIdentities, mergeDimShuffles, removeNoopCast]) rewriteDB.registerNode(rw, 'canonicalize', ['fast_run', 'fast_compile']);
+rewriteDB.registerNode(constantFolding, 'canonicalize', ['fast_run', 'fast_compile']);
+rewriteDB.registerNode(shapeFromInferShape, 'canonicalize');
+rewriteDB.registerNode(staticShapeI, 'canonicalize');
+for (const rw of stabilizations) rewriteDB.registerNode(rw, 'stabilize', ['fast_run', 'stable']);
+for (const rw of specializations) rewriteDB.registerNode(rw, 'specialize');
+rewriteDB.registerPass(merge('finalMerge'), 'finalMerge', ['fast_run', 'fast_compile']);
+
+export { rewriteDB, RewriteDB, PHASES, type Phase, type RewriteQuery, type PassReport } from './db.js';
+export { P, match, uniformConstant, type Pattern, type Bindings } from './pattern.js';
+export { nodeRewriter, patternRewriter, conform, RewriteTypeError, type NodeRewriter, type GraphPass } from './rewriter.js';
+export { equilibrium } from './equilibrium.js';
+export { mergeDuplicates } from './merge.js';
+export { constantFolding, CONSTANT_FOLDING_MAX_SIZE } from './constantFolding.js';

@@ -9,6 +9,7 @@ import { mergeDuplicates } from './merge.js';
 import { specializations } from './specialize.js';
 import { stabilizations } from './stabilize.js';
 import type { GraphPass } from './rewriter.js';
+import { fuseElemwise } from './fusion.js';
 
 const merge = (name: string): GraphPass => ({ name, apply: mergeDuplicates });
 
@@ -19,11 +20,13 @@ rewriteDB.registerNode(shapeFromInferShape, 'canonicalize');
 rewriteDB.registerNode(staticShapeI, 'canonicalize');
 for (const rw of stabilizations) rewriteDB.registerNode(rw, 'stabilize', ['fast_run', 'stable']);
 for (const rw of specializations) rewriteDB.registerNode(rw, 'specialize');
+rewriteDB.registerPass(fuseElemwise, 'fusion', ['fast_run', 'fusion']);
 rewriteDB.registerPass(merge('finalMerge'), 'finalMerge', ['fast_run', 'fast_compile']);
 
 export { rewriteDB, RewriteDB, PHASES, type Phase, type RewriteQuery, type PassReport } from './db.js';
 export { P, match, uniformConstant, type Pattern, type Bindings } from './pattern.js';
 export { nodeRewriter, patternRewriter, conform, RewriteTypeError, type NodeRewriter, type GraphPass } from './rewriter.js';
 export { equilibrium } from './equilibrium.js';
+export { fuseElemwise } from './fusion.js';
 export { mergeDuplicates } from './merge.js';
 export { constantFolding, CONSTANT_FOLDING_MAX_SIZE } from './constantFolding.js';

@@ -60,24 +60,13 @@ export class Elemwise extends Op {
       if (e instanceof DTypeError) throw new DTypeError(`${op.name}(${padded.map((t) => t.dtype).join(', ')}): ${e.message}`);
       throw e;
     }
-    const shape: StaticDim[] = [];
-    for (let ax = 0; ax < ndim; ax++) {
-      const dims = padded.map((t) => t.type.shape[ax]!);
-      const known = [...new Set(dims.filter((d): d is number => d !== null && d !== 1))];
-      if (known.length > 1) {
-        throw new ShapeError(
-          `${op.name}: static shapes ${padded.map((t) => t.type.shapeString()).join(', ')} do not match on axis ${ax} (${known.join(' vs ')})`,
-        );
-      }
-      shape.push(known.length === 1 ? known[0]! : dims.every((d) => d === 1) ? 1 : null);
-    }
-    return new Apply(this, padded, [new TensorType(dtype, shape)]);
+    return new Apply(this, padded, [new TensorType(dtype, broadcastStaticShape(op.name, padded))]);
   }
 
   override perform(node: Apply, inputs: readonly unknown[], outputs: OutputCell[]): void {
     const arrays = inputs as readonly NDArray[];
     const outType = node.outputs[0]!.type as TensorType;
-    const shape = this.outputShape(node, arrays);
+    const shape = elemwiseOutputShape(node, arrays);
     const out = reuseOrAllocate(outputs[0]!, outType.dtype, shape);
     const fn = this.scalarOp.impl(
       arrays.map((a) => a.dtype),
@@ -138,33 +127,53 @@ export class Elemwise extends Op {
     if (tangent.type.shape.some((d, ax) => d === 1 && out.type.shape[ax] !== 1)) tangent = fill(out, tangent);
     return [tangent.dtype === out.dtype || !isFloat(out.dtype) ? tangent : cast(tangent, out.dtype)];
   }
+}
 
-  /** The broadcast output shape, checking that only broadcastable axes stretch. */
-  private outputShape(node: Apply, arrays: readonly NDArray[]): number[] {
-    const ndim = (node.outputs[0]!.type as TensorType).ndim;
-    const shape: number[] = [];
-    for (let ax = 0; ax < ndim; ax++) {
-      let len = -1;
-      let from = -1;
-      for (let k = 0; k < arrays.length; k++) {
-        const broadcastable = (node.inputs[k]!.type as TensorType).shape[ax] === 1;
-        const d = arrays[k]!.shape[ax]!;
-        if (broadcastable) continue;
-        if (len === -1) {
-          len = d;
-          from = k;
-        } else if (d !== len) {
-          const stretch = d === 1 || len === 1 ? ` Input ${d === 1 ? k : from}'s axis ${ax} has length 1 but is not broadcastable in the graph; declare it broadcastable (T.row, T.col, or a static shape with 1) to broadcast it.` : '';
-          throw nodeError(
-            node,
-            `input shapes ${arrays.map((a) => shapeToString(a.shape)).join(', ')} do not match on axis ${ax} (inputs ${from} and ${k}: ${len} vs ${d}).${stretch}`,
-          );
-        }
-      }
-      shape.push(len === -1 ? 1 : len);
+/** The static output shape of an elementwise op over same-rank inputs; throws when known lengths conflict. */
+export function broadcastStaticShape(opName: string, inputs: readonly TensorVariable[]): StaticDim[] {
+  const ndim = inputs[0]?.ndim ?? 0;
+  const shape: StaticDim[] = [];
+  for (let ax = 0; ax < ndim; ax++) {
+    const dims = inputs.map((t) => t.type.shape[ax]!);
+    const known = [...new Set(dims.filter((d): d is number => d !== null && d !== 1))];
+    if (known.length > 1) {
+      throw new ShapeError(
+        `${opName}: static shapes ${inputs.map((t) => t.type.shapeString()).join(', ')} do not match on axis ${ax} (${known.join(' vs ')})`,
+      );
     }
-    return shape;
+    shape.push(known.length === 1 ? known[0]! : dims.every((d) => d === 1) ? 1 : null);
   }
+  return shape;
+}
+
+/**
+ * The run-time output shape of an elementwise node: inputs must agree on
+ * every axis except where they are broadcastable in the graph.
+ */
+export function elemwiseOutputShape(node: Apply, arrays: readonly NDArray[]): number[] {
+  const ndim = (node.outputs[0]!.type as TensorType).ndim;
+  const shape: number[] = [];
+  for (let ax = 0; ax < ndim; ax++) {
+    let len = -1;
+    let from = -1;
+    for (let k = 0; k < arrays.length; k++) {
+      const broadcastable = (node.inputs[k]!.type as TensorType).shape[ax] === 1;
+      const d = arrays[k]!.shape[ax]!;
+      if (broadcastable) continue;
+      if (len === -1) {
+        len = d;
+        from = k;
+      } else if (d !== len) {
+        const stretch = d === 1 || len === 1 ? ` Input ${d === 1 ? k : from}'s axis ${ax} has length 1 but is not broadcastable in the graph; declare it broadcastable (T.row, T.col, or a static shape with 1) to broadcast it.` : '';
+        throw nodeError(
+          node,
+          `input shapes ${arrays.map((a) => shapeToString(a.shape)).join(', ')} do not match on axis ${ax} (inputs ${from} and ${k}: ${len} vs ${d}).${stretch}`,
+        );
+      }
+    }
+    shape.push(len === -1 ? 1 : len);
+  }
+  return shape;
 }
 
 /** Sums `term` over the axes where `x` is broadcastable and `term` is not, keeping them as length 1. */

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import * as th from '../../src/index.js';
 import { Elemwise } from '../../src/tensor/elemwise.js';
+import { FusedElemwise } from '../../src/tensor/fused.js';
 import { DimShuffle } from '../../src/tensor/dimshuffle.js';
 import { ShapeI } from '../../src/tensor/shape.js';
 import type { FunctionGraph } from '../../src/graph/fgraph.js';
@@ -15,9 +16,15 @@ import { expectAllClose } from '../helpers/allclose.js';
 
 const T = th.tensor;
 
-/** The scalar op names of the Elemwise nodes of a compiled graph, sorted. */
+/** The scalar op names computed by a compiled graph (Elemwise nodes and the steps of fused kernels), sorted. */
 function elemwiseNames(fg: FunctionGraph): string[] {
-  return [...fg.applyNodes].flatMap((n) => (n.op instanceof Elemwise ? [n.op.scalarOp.name] : [])).sort();
+  return [...fg.applyNodes]
+    .flatMap((n) => {
+      if (n.op instanceof Elemwise) return [n.op.scalarOp.name];
+      if (n.op instanceof FusedElemwise) return n.op.kernel.steps.map((s) => s.op.name);
+      return [];
+    })
+    .sort();
 }
 
 function both(inputs: TensorVariable[], output: TensorVariable) {

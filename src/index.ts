@@ -14,6 +14,7 @@ import { compileFunction } from './compile/function.js';
 
 /** `th.tensor` (Theano's `theano.tensor`, usually `T`): constructors, ops, and `T.grad`. */
 export * as tensor from './tensorApi.js';
+export * as printing from './printing/index.js';
 export { ndarray, graph, gradient };
 export { grad } from './gradient/index.js';
 /** Theano's `theano.function`; `function` is a reserved word in JS, so it is exported under that name from a binding. */

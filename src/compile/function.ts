@@ -15,6 +15,7 @@ import { TensorVariable, TensorConstant } from '../tensor/variable.js';
 import { TensorType } from '../tensor/type.js';
 import { asTensorVariable, type TensorLike } from '../tensor/asTensor.js';
 import { VM } from '../link/vm.js';
+import { jsLinker } from '../link/js/linker.js';
 import { rewriteDB, type PassReport } from '../rewrite/index.js';
 import { SharedVariable } from './shared.js';
 import { In, Out } from './io.js';
@@ -120,6 +121,14 @@ export function compileFunction(
       fail(`input ${i} (${describeVar(v)}) is a shared variable; shared variables are implicit inputs and cannot be listed — replace it via givens if you want to feed its value`);
     }
     if (v.isConstant()) fail(`input ${i} (${v}) is a constant; inputs must be symbolic variables`);
+    if (input.hasDefault) {
+      // A default that does not fit would otherwise fail only at the first call that relies on it.
+      try {
+        v.type.filter(input.value, { allowDowncast: options.allowInputDowncast ?? false });
+      } catch (e) {
+        fail(`the default value of input ${i} (${describeVar(v)}) does not fit its type: ${(e as Error).message}`);
+      }
+    }
     return input;
   });
   ins.forEach((a, i) => {
@@ -247,7 +256,7 @@ export function compileFunction(
   const rewrites = rewriteDB.optimize(fgraph, { optimizer: mode.optimizer, including: mode.including, excluding: mode.excluding });
 
   const profile = options.profile instanceof ProfileStats ? options.profile : options.profile ? new ProfileStats(name) : null;
-  const vm = new VM(fgraph, profile);
+  const vm = mode.linker === 'js' ? jsLinker(fgraph, profile) : new VM(fgraph, profile);
   const maker: FunctionMaker = { fgraph, mode, inputs: ins, outputs: outs, sharedInputs, updated: updatePairs.map(([t]) => t), rewrites };
   if (profile) profile.compileSeconds += (performance.now() - started) / 1e3;
 

@@ -3,9 +3,14 @@
  * and what executes the result (`linker`). Theano's `theano.Mode`.
  */
 import { CompileError } from '../errors.js';
+import { canGenerateCode } from '../link/js/renderKernel.js';
 
-/** 'vm': the reference interpreter, running each node's `perform` in order. */
-export type LinkerName = 'vm';
+/**
+ * 'js': generated JavaScript loops for elementwise work (the default where
+ * the runtime allows `new Function`); 'vm': the reference interpreter,
+ * running each node's `perform` in order.
+ */
+export type LinkerName = 'js' | 'vm';
 
 /**
  * 'fast_run': every rewrite (the default); 'fast_compile': only the cheap
@@ -22,7 +27,10 @@ export interface ModeOptions {
   excluding?: readonly string[];
 }
 
-const LINKERS: readonly string[] = ['vm'];
+const LINKERS: readonly string[] = ['js', 'vm'];
+
+/** The default linker: generated code where the runtime permits it. */
+export const DEFAULT_LINKER: LinkerName = canGenerateCode ? 'js' : 'vm';
 const OPTIMIZERS: readonly (string | null)[] = ['fast_run', 'fast_compile', null];
 
 export class Mode {
@@ -31,7 +39,7 @@ export class Mode {
   readonly including: readonly string[];
   readonly excluding: readonly string[];
 
-  constructor({ linker = 'vm', optimizer = 'fast_run', including = [], excluding = [] }: ModeOptions = {}) {
+  constructor({ linker = DEFAULT_LINKER, optimizer = 'fast_run', including = [], excluding = [] }: ModeOptions = {}) {
     if (!LINKERS.includes(linker)) {
       throw new CompileError(`unknown linker ${JSON.stringify(linker)}; available: ${LINKERS.map((l) => `'${l}'`).join(', ')}`);
     }

@@ -138,9 +138,19 @@ function backpropagate(
   };
   for (let k = nodes.length - 1; k >= 0; k--) {
     const node = nodes[k]!;
-    if (!node.outputs.some((o) => grads.has(o))) continue;
+    const reached = node.outputs.some((o) => grads.has(o));
+    if (!reached && !node.outputs.some((o) => zeroConnected.has(o))) continue;
     const needed = node.inputs.map((i) => depends.has(i) && !(blockers.has(i) && !wrtSet.has(i)));
     if (!needed.some(Boolean)) continue;
+    if (!reached) {
+      // Reached only through discrete values (i * 2 then cast, x > 0 then cast): the gradient is zero, but the
+      // inputs stay connected to the cost — except those the op's rule declares disconnected (a shape).
+      const connected = connectedInputs(node);
+      node.inputs.forEach((input, i) => {
+        if (needed[i] && connected[i]) zeroConnected.add(input);
+      });
+      continue;
+    }
     const outGrads = node.outputs.map((o) => grads.get(o));
     const nullIn = outGrads.find((g): g is NullGradient => g instanceof NullGradient);
     let terms: InputGradient[];
@@ -179,6 +189,18 @@ function backpropagate(
     if (zeroConnected.has(w)) return floatZerosLike(w);
     return handleDisconnected(w, i, options);
   });
+}
+
+/** Which inputs an op's gradient rule connects to its outputs (all, for ops without a rule). */
+function connectedInputs(node: Apply): boolean[] {
+  if (node.op.grad === undefined) return node.inputs.map(() => true);
+  let terms: InputGradient[];
+  try {
+    terms = node.op.grad(node, node.outputs.map((o) => floatZerosLike(o as TensorVariable)));
+  } catch {
+    return node.inputs.map(() => true); // the rule cannot say; the gradient is zero either way
+  }
+  return node.inputs.map((_, i) => terms[i] !== disconnected);
 }
 
 function handleDisconnected(w: TensorVariable, i: number, options: GradOptions): TensorVariable | null | Disconnected {

@@ -8,7 +8,7 @@ import { toposort } from '../graph/traversal.js';
 import { disconnected, NullGradient } from '../graph/gradientTerms.js';
 import type { Apply } from '../graph/apply.js';
 import type { Variable } from '../graph/variable.js';
-import { isFloat } from '../ndarray/dtype.js';
+import { isDiscrete, isFloat } from '../ndarray/dtype.js';
 import { ShapeError } from '../errors.js';
 import { asTensorVariable, type TensorLike } from '../tensor/asTensor.js';
 import { add, cast, mul } from '../tensor/math.js';
@@ -45,6 +45,17 @@ export function Lop(
   return Array.isArray(wrt) ? result : result[0]!;
 }
 
+/** `r` with `from` replaced by `to`; only the nodes that depend on `from` are rebuilt. */
+function replaceVariable(r: Variable, from: Variable, to: Variable): Variable {
+  const memo = new Map<Variable, Variable>([[from, to]]);
+  for (const node of toposort([], [r])) {
+    if (!node.inputs.some((i) => memo.has(i))) continue;
+    const copy = node.cloneWithInputs(node.inputs.map((i) => memo.get(i) ?? i));
+    node.outputs.forEach((o, k) => memo.set(o, copy.outputs[k]!));
+  }
+  return memo.get(r) ?? r;
+}
+
 /** One node's output tangents from its `grad` rule: ∂out·v = d/du [Σ_i ⟨grad_i(u), v_i⟩]. */
 function rOpByDoubleLop(node: Apply, tangents: readonly (Variable | null)[]): (Variable | null)[] {
   return node.outputs.map((out) => {
@@ -54,12 +65,17 @@ function rOpByDoubleLop(node: Apply, tangents: readonly (Variable | null)[]): (V
     let inner: TensorVariable | null = null;
     terms.forEach((t, i) => {
       const v = tangents[i];
-      if (v === null || v === undefined || t === disconnected || t instanceof NullGradient) return;
+      if (v === null || v === undefined || t === disconnected) return;
+      // Skipping it would silently drop this input's contribution.
+      if (t instanceof NullGradient) throw new GradientError(`Rop: the R-operator of ${node.op} is undefined: ${t.reason}`);
       const s = sum(mul(t as TensorVariable, v as TensorVariable));
       inner = inner === null ? s : add(inner, s);
     });
     if (inner === null) return null;
-    return grad(inner, u, { disconnectedInputs: 'ignore' });
+    const r = grad(inner, u, { disconnectedInputs: 'ignore' });
+    // The result does not depend on u's value (grad rules are linear in the output gradient), but it may
+    // still use u for its shape (fill / zerosLike); u is not an input of any function, so put `out` there.
+    return replaceVariable(r, u, out);
   });
 }
 
@@ -86,8 +102,11 @@ export function Rop(f: OneOrMany<TensorVariable>, wrt: OneOrMany<TensorVariable>
     else if (node.op.grad !== undefined) outs = rOpByDoubleLop(node, ins);
     else throw new GradientError(`Rop: ${node.op} has neither an R-operator nor a gradient rule (node built at ${node.trace})`);
     node.outputs.forEach((o, k) => {
-      const t = outs[k];
-      if (t !== null && t !== undefined) tangent.set(o, t as TensorVariable);
+      const t = outs[k] as TensorVariable | null | undefined;
+      const od = (o as TensorVariable).dtype;
+      // A discrete value moves only in jumps: its tangent is zero, whatever the op's rule passes through (cast to int).
+      if (t === null || t === undefined || isDiscrete(od)) return;
+      tangent.set(o, t.dtype === od || !isFloat(od) ? t : cast(t, od));
     });
   }
   const result = fs.map((fi) => tangent.get(fi) ?? floatZerosLike(fi));

@@ -126,8 +126,9 @@ function compare(analytic: ArrayLike & { readonly length: number; readonly [k: n
     const abs = Math.abs(a - n);
     const rel = abs === 0 ? 0 : abs / (Math.abs(a) + Math.abs(n));
     if (!(abs <= absTol || rel <= relTol)) failed = true;
-    if (!(abs <= worstAbs.err)) worstAbs = { err: abs, k };
-    if (!(rel <= worstRel.err)) worstRel = { err: rel, k };
+    // A NaN error (a NaN or infinite gradient) is the worst there is: once found, it stays the one reported.
+    if (!Number.isNaN(worstAbs.err) && !(abs <= worstAbs.err)) worstAbs = { err: abs, k };
+    if (!Number.isNaN(worstRel.err) && !(rel <= worstRel.err)) worstRel = { err: rel, k };
   }
   if (!failed) return;
   const at = (k: number) => `${flatIndex(shape, k)} (symbolic ${analytic[k]}, numeric ${numeric[k]})`;

@@ -13,7 +13,7 @@ const LIBRARY_PATH = decodeURIComponent(new URL(LIBRARY_URL).pathname);
 const isLibraryFrame = (line: string): boolean =>
   line.includes(LIBRARY_URL) ||
   line.includes(LIBRARY_PATH) ||
-  line.includes('node:internal') ||
+  line.includes('node:internal') || line.includes('/node_modules/') ||
   line.includes('(native)') ||
   line.endsWith('(<anonymous>)');
 
@@ -48,8 +48,9 @@ export class CreationTrace {
     return this.cached.slice(0, limit);
   }
 
+  /** The frames without their "at " prefix, so messages can say "built at <frame>". */
   toString(): string {
-    const frames = this.frames();
-    return frames.length === 0 ? '(no user frame recorded)' : frames.join('\n  ');
+    const frames = this.frames().map((f) => f.replace(/^at /, ''));
+    return frames.length === 0 ? '(no user frame recorded)' : frames.join('\n    called from ');
   }
 }

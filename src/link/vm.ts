@@ -17,11 +17,21 @@ export interface NodeTimer {
   recordNode(node: Apply, seconds: number): void;
 }
 
+/**
+ * How one node runs: by default its op's `perform`; an executor may supply a
+ * faster thunk for some nodes (generated kernels) with the same contract.
+ */
+export type Thunk = (inputs: readonly unknown[], outputs: OutputCell[]) => void;
+
+/** Chooses a node's thunk, or null for the op's own `perform`. */
+export type ThunkMaker = (node: Apply) => Thunk | null;
+
 interface Step {
   node: Apply;
   inputSlots: number[];
   outputSlots: number[];
   cells: OutputCell[];
+  thunk: Thunk;
 }
 
 /** The storage behind a runtime value, for alias checks: views share it (null for non-arrays). */
@@ -37,7 +47,7 @@ export class VM {
   private readonly constantSlots: [number, unknown][];
   private readonly profile: NodeTimer | null;
 
-  constructor(fgraph: FunctionGraph, profile: NodeTimer | null = null) {
+  constructor(fgraph: FunctionGraph, profile: NodeTimer | null = null, makeThunk: ThunkMaker | null = null) {
     const slotOf = new Map<Variable, number>();
     const slot = (v: Variable): number => {
       let s = slotOf.get(v);
@@ -53,6 +63,7 @@ export class VM {
       inputSlots: node.inputs.map(slot),
       outputSlots: node.outputs.map(slot),
       cells: node.outputs.map(() => ({ value: undefined })),
+      thunk: makeThunk?.(node) ?? ((inputs: readonly unknown[], cells: OutputCell[]) => node.op.perform(node, inputs, cells)),
     }));
     this.outputSlots = fgraph.outputs.map(slot);
     this.constantSlots = [...slotOf].filter(([v]) => v.isConstant()).map(([v, s]) => [s, constantData(v)]);
@@ -78,11 +89,11 @@ export class VM {
       for (const s of step.inputSlots) args.push(values[s]);
       const start = this.profile ? performance.now() : 0;
       try {
-        step.node.op.perform(step.node, args, step.cells);
+        step.thunk(args, step.cells);
       } catch (e) {
         if (e instanceof TheanoError) throw e;
         const message = e instanceof Error ? e.message : String(e);
-        throw new TheanoError(`${step.node.op} failed: ${message}\n  node built ${step.node.trace}`, { cause: e });
+        throw new TheanoError(`${step.node.op} failed: ${message}\n  node built at ${step.node.trace}`, { cause: e });
       }
       if (this.profile) this.profile.recordNode(step.node, (performance.now() - start) / 1e3);
       for (let k = 0; k < step.outputSlots.length; k++) values[step.outputSlots[k]!] = step.cells[k]!.value;

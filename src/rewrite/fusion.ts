@@ -88,8 +88,9 @@ export const fuseElemwise: GraphPass = {
       const ordered = [...group].sort((a, b) => position.get(a)! - position.get(b)!);
       const { kernel, inputs } = buildKernel(ordered, root);
       const op = new FusedElemwise(kernel);
-      // The fused node keeps the trace of the expression it computes, so run-time errors still point at user code.
-      const node = new Apply(op, inputs, op.makeNode(...inputs).outputs.map((o) => o.type), root.trace);
+      // The fused node keeps the trace of the first operation it computes — where its inputs first meet,
+      // so where a shape mismatch between them arises — and run-time errors still point at user code.
+      const node = new Apply(op, inputs, op.makeNode(...inputs).outputs.map((o) => o.type), ordered[0]!.trace);
       fgraph.replace(root.outputs[0]!, node.outputs[0]!, 'fuseElemwise');
       fused++;
     }

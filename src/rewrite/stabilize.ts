@@ -3,11 +3,18 @@
  * cancellation — so `log(1 / (1 + exp(-x)))` is finite at x = -1000 instead
  * of -inf, and `log(1 + x)` keeps its digits for tiny x.
  */
-import { log1p, neg, sigmoid, softplus, expm1 } from '../tensor/math.js';
-import { P } from './pattern.js';
+import { log1p, neg as negOp, sigmoid, softplus, expm1 } from '../tensor/math.js';
+import type { TensorVariable } from '../tensor/variable.js';
+import { P, match } from './pattern.js';
 import { patternRewriter, type NodeRewriter } from './rewriter.js';
 
 const x = P.v('x');
+
+/** -v, without stacking a second negation on an existing one (canonicalize has already run). */
+function neg(v: TensorVariable): TensorVariable {
+  const inner = match(P.neg(x), v);
+  return inner === null ? negOp(v) : inner.x!;
+}
 
 export const stabilizations: NodeRewriter[] = [
   // 1 / (1 + exp(-x)) is sigmoid(x), computed without overflowing exp.

@@ -10,6 +10,7 @@ import { Op, type OutputCell, type SymbolicShape } from '../graph/op.js';
 import type { Variable } from '../graph/variable.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { storeConverter } from '../ndarray/dtype.js';
+import { mapInto } from '../ndarray/broadcast.js';
 import { kernelKey, kernelToString, stepFunctions, type ElementwiseKernel } from '../kernel/ir.js';
 import { TensorType } from './type.js';
 import { TensorVariable } from './variable.js';
@@ -71,38 +72,37 @@ export class FusedElemwise extends Op {
 }
 
 /**
- * Runs a kernel on inputs already broadcast to the outputs' shape, one
- * element at a time in row-major order (the reference semantics).
+ * The kernel as one scalar function of its inputs for output `which`: each
+ * step's result is stored as its dtype would store it (float32 rounding,
+ * int wrap-around), so a fused kernel computes exactly what the separate
+ * ops would.
+ */
+function composeKernel(kernel: ElementwiseKernel, which: number): (...args: number[]) => number {
+  const fns = stepFunctions(kernel);
+  const nIn = kernel.inputDtypes.length;
+  const converts = kernel.steps.map((s) => (s.dtype === 'float64' ? null : storeConverter(s.dtype)));
+  const argLists = kernel.steps.map((s) => s.args);
+  const values = new Float64Array(nIn + kernel.steps.length);
+  const scratch: number[] = [];
+  const result = kernel.outputs[which]!;
+  return (...args: number[]) => {
+    for (let i = 0; i < nIn; i++) values[i] = args[i]!;
+    for (let j = 0; j < fns.length; j++) {
+      const refs = argLists[j]!;
+      scratch.length = refs.length;
+      for (let r = 0; r < refs.length; r++) scratch[r] = values[refs[r]!]!;
+      const v = fns[j]!(...scratch);
+      const convert = converts[j];
+      values[nIn + j] = convert ? convert(v) : v;
+    }
+    return values[result]!;
+  };
+}
+
+/**
+ * Runs a kernel on inputs already broadcast to the outputs' shape (the
+ * reference semantics), one output at a time.
  */
 export function evaluateKernel(kernel: ElementwiseKernel, inputs: readonly NDArray[], outputs: readonly NDArray[]): void {
-  const fns = stepFunctions(kernel);
-  const nIn = inputs.length;
-  const values = new Float64Array(nIn + kernel.steps.length);
-  const converts = kernel.outputDtypes.map(storeConverter);
-  // Each step's result is stored as its dtype would store it (float32 rounding, int wrap-around),
-  // so a fused kernel computes exactly what the separate ops would.
-  const stepConverts = kernel.steps.map((s) => (s.dtype === 'float64' ? null : storeConverter(s.dtype)));
-  const positions = inputs.map(() => new Int32Array(0));
-  const size = outputs[0]?.size ?? 0;
-  // Storage index of every element of each input, in row-major order.
-  inputs.forEach((a, i) => {
-    const at = new Int32Array(size);
-    a.forEachIndex((s, k) => (at[k] = s));
-    positions[i] = at;
-  });
-  const args: number[] = [];
-  for (let e = 0; e < size; e++) {
-    for (let i = 0; i < nIn; i++) values[i] = inputs[i]!.data[positions[i]![e]!]!;
-    kernel.steps.forEach((step, j) => {
-      args.length = 0;
-      for (const a of step.args) args.push(values[a]!);
-      const v = fns[j]!(...args);
-      const convert = stepConverts[j];
-      values[nIn + j] = convert ? convert(v) : v;
-    });
-    kernel.outputs.forEach((v, o) => {
-      const out = outputs[o]!;
-      out.data[out.offset + e] = converts[o]!(values[v]!);
-    });
-  }
+  outputs.forEach((out, o) => mapInto(out, inputs, composeKernel(kernel, o)));
 }

@@ -18,6 +18,15 @@ function thrown(fn: () => unknown): Error {
   throw new Error('expected an error, none was thrown');
 }
 
+/** The line number of the caller, as stack traces print it. */
+function lineHere(): number {
+  const frame = new Error().stack!.split('\n')[2]!;
+  return Number(/:(\d+):\d+\)?$/.exec(frame)![1]);
+}
+
+/** The graph exactly as written (no rewrites). */
+const asWritten = new th.Mode({ optimizer: null });
+
 afterEach(() => {
   vi.restoreAllMocks();
 });
@@ -176,16 +185,30 @@ describe('errors at run time', () => {
   it('a shape mismatch inside an op: ShapeError naming the function, op, both shapes and where the node was built', () => {
     const x = T.dmatrix('x');
     const y = T.dmatrix('y');
-    const z = x.add(y);
-    const f = th.function([x, y], z.mul(2), { name: 'addThem' });
-    const e = thrown(() => f([[1, 2]], [[1, 2, 3]]));
-    expect(e).toBeInstanceOf(th.ShapeError);
-    expect(e.message).toMatch(/^addThem: /);
-    expect(e.message).toContain('Elemwise{add}');
-    expect(e.message).toContain('(1, 2)');
-    expect(e.message).toContain('(1, 3)');
-    expect(e.message).toContain('node built at');
-    expect(e.message).toContain('errors.test.ts');
+    const z = x.add(y); const built = lineHere(); // prettier-ignore
+    for (const mode of [undefined, asWritten]) {
+      const f = th.function([x, y], z.mul(2), { name: 'addThem', mode });
+      const e = thrown(() => f([[1, 2]], [[1, 2, 3]]));
+      expect(e).toBeInstanceOf(th.ShapeError);
+      expect(e.message).toMatch(/^addThem: /);
+      expect(e.message).toMatch(/Elemwise\{.*add/); // Elemwise{add}, or a fused kernel containing the add
+      expect(e.message).toContain('(1, 2)');
+      expect(e.message).toContain('(1, 3)');
+      expect(e.message).toContain('node built at');
+      expect(e.message).toContain('errors.test.ts:');
+    }
+    // The graph as written points at the very line that built the failing node.
+    const f = th.function([x, y], z.mul(2), { mode: asWritten });
+    expect(thrown(() => f([[1, 2]], [[1, 2, 3]])).message).toContain(`errors.test.ts:${built}:`);
+  });
+
+  // A fused node carries the trace of the first operation it computes.
+  it('a shape mismatch inside a fused kernel still points at the line that built the node', () => {
+    const x = T.dmatrix('x');
+    const y = T.dmatrix('y');
+    const z = x.add(y); const built = lineHere(); // prettier-ignore
+    const f = th.function([x, y], z.mul(2));
+    expect(thrown(() => f([[1, 2]], [[1, 2, 3]])).message).toContain(`errors.test.ts:${built}:`);
   });
 
   it('a length-1 axis that is not broadcastable in the graph: ShapeError telling how to declare it', () => {

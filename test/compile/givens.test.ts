@@ -36,6 +36,14 @@ describe('givens', () => {
     expect(f().toArray()).toEqual([20]);
   });
 
+  it('replaces a shared variable by an input, to feed its value', () => {
+    const w = th.shared([1, 2], 'w');
+    const v = T.dvector('v');
+    const f = th.function([v], w.mul(2), { givens: [[w, v]] });
+    expect(f([5, 6]).toArray()).toEqual([10, 12]);
+    expect(f.maker.sharedInputs).toEqual([]);
+  });
+
   it('replaces a variable by a constant value, which takes the variable’s type', () => {
     const x = T.fvector('x');
     const y = T.fvector('y');

@@ -261,50 +261,46 @@ export function compileFunction(
   if (profile) profile.compileSeconds += (performance.now() - started) / 1e3;
 
   const nOut = outs.length;
+  // Storage that outputs and new shared values must never be handed out in: constants' (fixed per graph).
+  const constantStorage = [...fgraph.variables].flatMap((v) => (v instanceof TensorConstant ? [v.data.data as object] : []));
+  const nIn = ins.length;
+  const runInputs: unknown[] = new Array(nIn + sharedInputs.length);
   const call = (...args: unknown[]): NDArray | NDArray[] => {
     const t0 = profile ? performance.now() : 0;
     const values = bindArguments(name, ins, names, args, options.allowInputDowncast ?? false);
-    const sharedValues = sharedInputs.map((s) => s.container.value);
+    for (let i = 0; i < nIn; i++) runInputs[i] = values[i];
+    for (let k = 0; k < sharedInputs.length; k++) runInputs[nIn + k] = sharedInputs[k]!.container.value;
     let results: NDArray[];
     try {
-      results = vm.run([...values, ...sharedValues]) as NDArray[];
+      results = vm.run(runInputs) as NDArray[];
     } catch (e) {
       // Errors from inside the graph name the op and node; add which function was running.
       if (e instanceof TheanoError && !e.message.startsWith(`${name}: `)) e.message = `${name}: ${e.message}`;
       throw e;
     }
-    // Values that must not be handed out as they are: the caller's arrays, shared and constant storage.
-    const foreign = new Set<object>();
-    values.forEach((v, i) => {
-      if (!ins[i]!.borrow) foreign.add(v.data);
-    });
-    for (const v of sharedValues) foreign.add(v.data);
-    for (const v of fgraph.variables) if (v instanceof TensorConstant) foreign.add(v.data.data);
-    // A returned array (unless borrowed) owns its storage: it is not the caller's array, shared or
-    // constant storage, another output (one variable listed twice, or two merged into one) or a
-    // borrowed output's buffer, which the next call overwrites.
-    const taken = new Set<object>(foreign);
-    results.forEach((v, i) => {
-      if (i < nOut && outs[i]!.borrow) taken.add(v.data);
-    });
-    const returned = results.slice(0, nOut).map((v, i) => {
-      if (outs[i]!.borrow) return v;
-      const r = taken.has(v.data) ? v.copy() : v;
-      taken.add(r.data);
+    // Storage a returned array (unless borrowed) must not share: the caller's arrays, shared and
+    // constant storage, another output (one variable listed twice, or two merged into one) and a
+    // borrowed output's buffer, which the next call overwrites. Lists are short: linear search.
+    const taken: object[] = [...constantStorage];
+    for (let i = 0; i < nIn; i++) if (!ins[i]!.borrow) taken.push(values[i]!.data);
+    for (let k = 0; k < sharedInputs.length; k++) taken.push((runInputs[nIn + k] as NDArray).data);
+    for (let i = 0; i < nOut; i++) if (outs[i]!.borrow) taken.push(results[i]!.data);
+    const escaped: NDArray[] = [];
+    const own = (v: NDArray): NDArray => {
+      const r = taken.includes(v.data) ? v.copy() : v;
+      taken.push(r.data);
+      escaped.push(r);
       return r;
-    });
-    const newShared = results.slice(nOut).map((v, k) => {
-      const target = updatePairs[k]![0];
-      const checked = checkUpdateValue(name, target, v);
-      // A shared variable must own its storage: never the caller's array, another shared value
-      // (old or new: two updates may compute the same expression), or an output.
-      const own = taken.has(checked.data) ? checked.copy() : checked;
-      taken.add(own.data);
-      return own;
-    });
+    };
+    const returned: NDArray[] = new Array(nOut);
+    for (let i = 0; i < nOut; i++) returned[i] = outs[i]!.borrow ? results[i]! : own(results[i]!);
+    // A shared variable owns its storage too: never the caller's array, another shared value
+    // (old or new: two updates may compute the same expression), or an output.
+    const newShared: NDArray[] = new Array(updatePairs.length);
+    for (let k = 0; k < updatePairs.length; k++) newShared[k] = own(checkUpdateValue(name, updatePairs[k]![0], results[nOut + k]!));
     // Commit: nothing above has touched shared state, so a failure leaves it as it was.
-    updatePairs.forEach(([target], k) => (target.container.value = newShared[k]!));
-    vm.release([...returned.filter((_, i) => !outs[i]!.borrow), ...newShared]);
+    for (let k = 0; k < updatePairs.length; k++) updatePairs[k]![0].container.value = newShared[k]!;
+    vm.release(escaped);
     if (profile) {
       profile.calls++;
       profile.callSeconds += (performance.now() - t0) / 1e3;

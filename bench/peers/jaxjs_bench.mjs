@@ -1,0 +1,169 @@
+// jax-js peer (npm @jax-js/jax, its `wasm` device, every workload under
+// jit), run by bench/run.mjs in its own process. jax-js arrays are lazy and
+// reference-counted: each timed call dispatches the jitted function and
+// awaits blockUntilReady() on its result; `.ref` keeps inputs alive.
+//
+// jax-js targets browsers. On Node 20 two globals it touches are missing
+// (Node 22 has both): `navigator` (read for userAgent and
+// hardwareConcurrency; Node 21+ defines it with the values used below) and
+// `Float16Array` (only used in `instanceof` tests and for float16 arrays,
+// which this bench never makes). They are stubbed here, and only here.
+// Node has no global web `Worker`, so jax-js's wasm device runs on one thread.
+import os from 'node:os';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { urand } from '../data.mjs';
+import { parseWorkerArgs, measureAsync, callOverhead, median, seqSum, gflops, log, describe, emit } from '../lib.mjs';
+
+const SYSTEM = 'jax-js';
+const args = parseWorkerArgs();
+const results = [];
+const push = (r) => {
+  results.push(r);
+  log(SYSTEM, describe(r));
+};
+
+const shims = [];
+if (typeof globalThis.navigator === 'undefined') {
+  globalThis.navigator = { userAgent: `Node.js/${process.versions.node.split('.')[0]}`, hardwareConcurrency: os.availableParallelism() };
+  shims.push('navigator');
+}
+if (typeof globalThis.Float16Array === 'undefined') {
+  globalThis.Float16Array = class Float16Array {};
+  shims.push('Float16Array');
+}
+
+let jax;
+let device;
+try {
+  jax = await import('@jax-js/jax');
+  const devices = await jax.init('wasm');
+  if (!devices.includes('wasm')) throw new Error(`wasm device unavailable (init gave ${JSON.stringify(devices)})`);
+  jax.defaultDevice('wasm');
+  device = jax.defaultDevice();
+} catch (e) {
+  emit(args, { system: SYSTEM, available: false, reason: `cannot start jax-js on Node ${process.version}: ${e.message}` });
+  process.exit(0);
+}
+const { numpy: np, jit, valueAndGrad } = jax;
+const require = createRequire(import.meta.url);
+let version = '?';
+try {
+  const dir = require.resolve('@jax-js/jax').replace(/(node_modules\/@jax-js\/jax)\/.*$/, '$1');
+  version = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8')).version;
+} catch {
+  /* keep '?' */
+}
+
+const DT = { f64: np.float64, f32: np.float32 };
+/** A jax-js array of dtype `dt` from float64 data (float32 data is rounded first). */
+const arr = (data, dt, shape) => np.array(dt === 'f32' ? Float32Array.from(data) : data, { dtype: DT[dt], ...(shape ? { shape } : {}) });
+
+// ---------------------------------------------------------------- B1
+if (args.only.has('B1')) {
+  const n = 1_000_000;
+  const f = jit((a, b, c) => np.reciprocal(np.exp(a.mul(b).add(c).neg()).add(1)));
+  for (const dt of ['f64', 'f32']) {
+    const a = arr(urand(1, n, -1, 1), dt);
+    const b = arr(urand(2, n, -1, 1), dt);
+    const c = arr(urand(3, n, -1, 1), dt);
+    const out = f(a.ref, b.ref, c.ref);
+    const checksum = seqSum(out.dataSync()); // dataSync consumes `out`
+    const r = await measureAsync(async () => {
+      const y = f(a.ref, b.ref, c.ref);
+      await y.blockUntilReady();
+      y.dispose();
+    }, { calls: args.calls });
+    push({ workload: 'B1', case: dt, ...r, checksum, note: 'jit' });
+    a.dispose();
+    b.dispose();
+    c.dispose();
+  }
+}
+
+// ---------------------------------------------------------------- B2
+if (args.only.has('B2')) {
+  const mm = jit((a, b) => np.matmul(a, b));
+  for (const n of args.b2Sizes) {
+    for (const dt of ['f32', 'f64']) {
+      const A = arr(urand(4, n * n, -1, 1), dt, [n, n]);
+      const B = arr(urand(5, n * n, -1, 1), dt, [n, n]);
+      const checksum = seqSum(mm(A.ref, B.ref).dataSync());
+      const r = await measureAsync(async () => {
+        const C = mm(A.ref, B.ref);
+        await C.blockUntilReady();
+        C.dispose();
+      }, { calls: args.calls, budgetMs: n > 512 ? 10000 : 6000 });
+      push({ workload: 'B2', case: `${n} ${dt}`, ...r, gflops: gflops(n, r.median_ms), checksum });
+      A.dispose();
+      B.dispose();
+    }
+  }
+}
+
+// ---------------------------------------------------------------- B3
+if (args.only.has('B3')) {
+  const N = 400;
+  const FEATS = 784;
+  // Every jax-js function consumes its array arguments: a second use needs `.ref`.
+  const loss = (w, b, x, y) => {
+    const p = np.reciprocal(np.exp(np.matmul(x, w.ref).add(b).neg()).add(1));
+    const xent = y.ref.neg().mul(np.log(p.ref)).sub(np.subtract(1, y).mul(np.log(np.subtract(1, p))));
+    return xent.mean().add(w.ref.mul(w).sum().mul(0.01));
+  };
+  const step = jit((w, b, x, y) => {
+    const [cost, [gw, gb]] = valueAndGrad(loss, { argnums: [0, 1] })(w.ref, b.ref, x, y);
+    return [w.sub(gw.mul(0.1)), b.sub(gb.mul(0.1)), cost];
+  });
+  const x = arr(urand(6, N * FEATS, -1, 1), 'f64', [N, FEATS]);
+  const y = arr(urand(7, N).map((v) => (v > 0.5 ? 1 : 0)), 'f64');
+  const w0 = urand(8, FEATS, -0.01, 0.01);
+  let w = arr(w0, 'f64');
+  let b = np.array(0, { dtype: np.float64 });
+  let cost;
+  for (let i = 0; i < 10; i++) {
+    [w, b, cost] = step(w, b, x.ref, y.ref);
+    await cost.blockUntilReady();
+    cost.dispose();
+  }
+  w.dispose();
+  b.dispose();
+  w = arr(w0, 'f64');
+  b = np.array(0, { dtype: np.float64 });
+  const steps = args.b3Steps;
+  const times = new Float64Array(steps);
+  const costs = new Array(steps);
+  for (let i = 0; i < steps; i++) {
+    const t = performance.now();
+    [w, b, cost] = step(w, b, x.ref, y.ref);
+    await cost.blockUntilReady();
+    times[i] = performance.now() - t;
+    costs[i] = cost;
+  }
+  const first = costs[0].item();
+  const last = costs[steps - 1].item();
+  for (const c of costs) if (c.refCount > 0) c.dispose();
+  push({
+    workload: 'B3', case: 'step', median_ms: median(times), min_ms: Math.min(...times), calls: steps, warmup: 10,
+    cost_first: first, cost_last: last, note: 'jit(valueAndGrad), float64',
+  });
+}
+
+// ---------------------------------------------------------------- B6
+if (args.only.has('B6')) {
+  const f = jit((x) => x.add(1));
+  const x = np.array(1.5, { dtype: np.float64 });
+  const r = await callOverhead(async () => {
+    const y = f(x.ref);
+    await y.blockUntilReady();
+    y.dispose();
+  }, { callsPerPass: args.b6Calls, passes: args.b6Passes, isAsync: true });
+  push({ workload: 'B6', case: 'x + 1', ...r, note: 'jit, 0-d float64, awaits blockUntilReady' });
+}
+
+emit(args, {
+  system: SYSTEM,
+  available: true,
+  version: `@jax-js/jax ${version}, device ${device}, 1 thread (no Worker in Node)${shims.length ? `; Node ${process.versions.node.split('.')[0]} shims: ${shims.join(', ')}` : ''}`,
+  results,
+});

@@ -1,0 +1,144 @@
+// theano-ts worker of the benchmark harness (run by bench/run.mjs in its own
+// process). It uses only the public API of the built package, imported by
+// name as a user would ('theano-ts' resolves to ../dist through the link
+// bench/node_modules/theano-ts -> .., which bench/package.json installs).
+import { readFileSync } from 'node:fs';
+import { urand } from './data.mjs';
+import { parseWorkerArgs, measure, callOverhead, median, seqSum, gflops, log, describe, emit } from './lib.mjs';
+
+const SYSTEM = 'theano-ts';
+const args = parseWorkerArgs();
+const results = [];
+const push = (r) => {
+  results.push(r);
+  log(SYSTEM, describe(r));
+};
+
+let t0 = performance.now();
+const th = await import('theano-ts');
+const importMs = performance.now() - t0;
+const T = th.tensor;
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
+// ---------------------------------------------------------------- B3 build
+const N = 400;
+const FEATS = 784;
+const w0 = urand(8, FEATS, -0.01, 0.01);
+
+/** The seed's logistic-regression training function, built and compiled (returns the cost). */
+function buildTrain() {
+  const tb = performance.now();
+  const x = T.dmatrix('x');
+  const y = T.dvector('y');
+  const w = th.shared(th.array(w0), 'w');
+  const b = th.shared(0, 'b');
+  const p1 = T.trueDiv(1, T.add(1, T.exp(T.dot(x, w).neg().sub(b))));
+  const xent = y.neg().mul(T.log(p1)).sub(T.sub(1, y).mul(T.log(T.sub(1, p1))));
+  const cost = xent.mean().add(T.mul(0.01, w.pow(2).sum()));
+  const [gw, gb] = T.grad(cost, [w, b]);
+  const tc = performance.now();
+  const train = th.function([x, y], cost, {
+    updates: [
+      [w, w.sub(gw.mul(0.1))],
+      [b, b.sub(gb.mul(0.1))],
+    ],
+    name: 'train',
+  });
+  const te = performance.now();
+  return { train, w, b, graphMs: tc - tb, compileMs: te - tc, totalMs: te - tb };
+}
+
+// Compile time first: the first th.function of this process.
+let trainer = null;
+if (args.only.has('B3')) {
+  const first = buildTrain();
+  trainer = first;
+  const warm = [];
+  for (let i = 0; i < 10; i++) warm.push(buildTrain());
+  const pick = (k) => median(warm.map((r) => r[k]));
+  push({
+    workload: 'B3c', case: 'first in process', median_ms: first.totalMs, calls: 1,
+    graph_grad_ms: first.graphMs, function_ms: first.compileMs, import_ms: importMs,
+    note: `graph + T.grad ${first.graphMs.toFixed(1)} ms, th.function ${first.compileMs.toFixed(1)} ms; import of theano-ts ${importMs.toFixed(1)} ms (not included)`,
+  });
+  push({
+    workload: 'B3c', case: 'warm', median_ms: pick('totalMs'), calls: 10,
+    graph_grad_ms: pick('graphMs'), function_ms: pick('compileMs'),
+    note: `median of 10 rebuilds: graph + T.grad ${pick('graphMs').toFixed(1)} ms, th.function ${pick('compileMs').toFixed(1)} ms`,
+  });
+}
+
+// ---------------------------------------------------------------- B1
+if (args.only.has('B1')) {
+  const n = 1_000_000;
+  for (const [dt, name] of [['float64', 'f64'], ['float32', 'f32']]) {
+    const a = T.vector('a', dt);
+    const b = T.vector('b', dt);
+    const c = T.vector('c', dt);
+    const f = th.function([a, b, c], T.trueDiv(1, T.add(1, T.exp(a.mul(b).add(c).neg()))));
+    const A = th.array(urand(1, n, -1, 1), { dtype: dt });
+    const B = th.array(urand(2, n, -1, 1), { dtype: dt });
+    const C = th.array(urand(3, n, -1, 1), { dtype: dt });
+    const out = f(A, B, C);
+    if (out.dtype !== dt) throw new Error(`B1 ${name}: output dtype ${out.dtype}`);
+    const r = measure(() => f(A, B, C), { calls: args.calls });
+    push({ workload: 'B1', case: name, ...r, checksum: seqSum(out.data) });
+  }
+}
+
+// ---------------------------------------------------------------- B2
+if (args.only.has('B2')) {
+  for (const n of args.b2Sizes) {
+    for (const [dt, name] of [['float32', 'f32'], ['float64', 'f64']]) {
+      const x = T.matrix('x', dt);
+      const y = T.matrix('y', dt);
+      const f = th.function([x, y], T.dot(x, y));
+      const A = th.array(urand(4, n * n, -1, 1), { dtype: dt, shape: [n, n] });
+      const B = th.array(urand(5, n * n, -1, 1), { dtype: dt, shape: [n, n] });
+      const out = f(A, B);
+      const r = measure(() => f(A, B), { calls: args.calls, budgetMs: n > 512 ? 10000 : 6000 });
+      push({ workload: 'B2', case: `${n} ${name}`, ...r, gflops: gflops(n, r.median_ms), checksum: seqSum(out.data) });
+    }
+  }
+}
+
+// ---------------------------------------------------------------- B3
+if (args.only.has('B3')) {
+  const { train, w, b } = trainer;
+  const X = th.array(urand(6, N * FEATS, -1, 1), { shape: [N, FEATS] });
+  const Y = th.array(urand(7, N).map((v) => (v > 0.5 ? 1 : 0)));
+  for (let i = 0; i < 10; i++) train(X, Y); // warm-up
+  w.setValue(th.array(w0));
+  b.setValue(0);
+  const steps = args.b3Steps;
+  const times = new Float64Array(steps);
+  const costs = new Array(steps);
+  for (let i = 0; i < steps; i++) {
+    const t = performance.now();
+    costs[i] = train(X, Y);
+    times[i] = performance.now() - t;
+  }
+  push({
+    workload: 'B3', case: 'step', median_ms: median(times), min_ms: Math.min(...times), calls: steps, warmup: 10,
+    cost_first: Number(costs[0]), cost_last: Number(costs[steps - 1]),
+  });
+}
+
+// ---------------------------------------------------------------- B6
+if (args.only.has('B6')) {
+  const x = T.dscalar('x');
+  const f = th.function([x], x.add(1));
+  const X = th.array(1.5);
+  if (X.dtype !== 'float64' || X.ndim !== 0) throw new Error('B6: expected a 0-d float64 array');
+  const r = await callOverhead(() => f(X), { callsPerPass: args.b6Calls, passes: args.b6Passes });
+  push({ workload: 'B6', case: 'x + 1', ...r, note: '0-d float64 NDArray argument' });
+  const r2 = await callOverhead(() => f(1.5), { callsPerPass: args.b6Calls, passes: 1 });
+  push({ workload: 'B6', case: 'x + 1 (JS number arg)', ...r2, note: 'f(1.5): a JS number, converted on each call; 1 pass' });
+}
+
+emit(args, {
+  system: SYSTEM,
+  available: true,
+  version: `theano-ts ${pkg.version} (built dist/)`,
+  results,
+});

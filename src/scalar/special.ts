@@ -115,11 +115,11 @@ export function erfc(x: number): number {
   return x < 0 ? 2 - r : r;
 }
 
-/** 1 / (1 + e^(-x)), never overflowing: the exponent is always of -|x|. */
+/** 1 / (1 + e^(-x)). */
 export function sigmoid(x: number): number {
-  if (x >= 0) return 1 / (1 + Math.exp(-x));
-  const e = Math.exp(x);
-  return e / (1 + e);
+  // Never NaN, and accurate to an ulp or two. Below -708 exp(-x) overflows, so use sigmoid(x) ≈ e^x there
+  // (keeping the subnormal results); that branch is almost never taken, so it costs nothing in loops.
+  return x < -708 ? Math.exp(x) : 1 / (1 + Math.exp(-x));
 }
 
 /** log(1 + e^x), finite for every finite x. */

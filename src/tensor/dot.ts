@@ -74,27 +74,63 @@ export class Dot extends Op {
 }
 
 /**
- * out (m×n, row-major) = a (m×k) @ b (k×n), accumulating in doubles. The
- * i-p-j loop order reads both operands along rows, which caches well.
+ * out (m×n, row-major) = a (m×k) @ b (k×n), accumulating in doubles, reading
+ * the operands through their strides: a transposed operand (as gradients are
+ * full of) costs no copy. The loop order is chosen so the innermost loop
+ * walks memory contiguously:
+ * - one output column (matrix·vector): dot products along a's rows, or, for
+ *   a transposed a, scaled columns added up;
+ * - b contiguous along its rows: out rows accumulate scaled rows of b;
+ * - b contiguous along its columns and a along its rows: dot products;
+ * - anything else: b is copied once to row-major first.
  */
 function matmulInto(out: NDArray['data'], a: NDArray, b: NDArray, m: number, k: number, n: number, dtype: DType): void {
-  const A = a.isContiguous() ? a : a.copy();
-  const B = b.isContiguous() ? b : b.copy();
-  const ad = A.data;
-  const bd = B.data;
-  const ao = A.offset;
-  const bo = B.offset;
-  const row = new Float64Array(n);
-  const convert = storeConverter(dtype);
-  for (let i = 0; i < m; i++) {
-    row.fill(0);
-    for (let p = 0; p < k; p++) {
-      const aip = ad[ao + i * k + p]!;
-      const base = bo + p * n;
-      for (let j = 0; j < n; j++) row[j]! += aip * bd[base + j]!;
+  const acc = new Float64Array(m * n);
+  const ad = a.data;
+  const [as0, as1] = a.strides as [number, number];
+  const ao = a.offset;
+  if (n === 1) {
+    const bd = b.data;
+    const bs = b.strides[0]!;
+    const bo = b.offset;
+    if (as1 === 1 || as0 !== 1) {
+      for (let i = 0; i < m; i++) {
+        let sum = 0;
+        for (let p = 0, ai = ao + i * as0, bi = bo; p < k; p++, ai += as1, bi += bs) sum += ad[ai]! * bd[bi]!;
+        acc[i] = sum;
+      }
+    } else {
+      for (let p = 0; p < k; p++) {
+        const bp = bd[bo + p * bs]!;
+        for (let i = 0, ai = ao + p * as1; i < m; i++, ai++) acc[i]! += ad[ai]! * bp;
+      }
     }
-    for (let j = 0; j < n; j++) out[i * n + j] = convert(row[j]!);
+  } else if (b.strides[1] === 1 || !(b.strides[0] === 1 && as1 === 1)) {
+    const B = b.strides[1] === 1 ? b : b.copy();
+    const bd = B.data;
+    const bs0 = B.strides[0]!;
+    const bo = B.offset;
+    for (let i = 0; i < m; i++) {
+      const row = i * n;
+      for (let p = 0; p < k; p++) {
+        const aip = ad[ao + i * as0 + p * as1]!;
+        for (let j = 0, bj = bo + p * bs0; j < n; j++, bj++) acc[row + j]! += aip * bd[bj]!;
+      }
+    }
+  } else {
+    const bd = b.data;
+    const bs1 = b.strides[1]!;
+    const bo = b.offset;
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let sum = 0;
+        for (let p = 0, ai = ao + i * as0, bj = bo + j * bs1; p < k; p++, ai++, bj++) sum += ad[ai]! * bd[bj]!;
+        acc[i * n + j] = sum;
+      }
+    }
   }
+  const convert = storeConverter(dtype);
+  for (let t = 0; t < acc.length; t++) out[t] = convert(acc[t]!);
 }
 
 const dotOp = new Dot();

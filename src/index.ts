@@ -20,6 +20,7 @@ export { grad } from './gradient/index.js';
 /** Theano's `theano.function`; `function` is a reserved word in JS, so it is exported under that name from a binding. */
 export { compileFunction as function, compileFunction as compile, compileFunction };
 export { shared, SharedVariable, In, Out, Mode, ProfileStats, type CompiledFunction, type FunctionOptions, type SharedOptions, type InOptions } from './compile/index.js';
+export { DebugModeError } from './compile/index.js';
 export { NDArray, array, zeros, ones, full, empty, arange, type DType, type NestedArray, type ArrayLike } from './ndarray/index.js';
 export { config } from './config.js';
 export * from './errors.js';

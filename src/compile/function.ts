@@ -21,6 +21,7 @@ import { SharedVariable } from './shared.js';
 import { In, Out } from './io.js';
 import { Mode, resolveMode } from './mode.js';
 import { ProfileStats } from './profile.js';
+import { debugLinker } from './debugMode.js'; // DebugMode hook
 
 export type UpdatePairs =
   | ReadonlyMap<SharedVariable, TensorLike>
@@ -253,10 +254,13 @@ export function compileFunction(
       }
     }
   }
+  const unrewritten = mode.debug ? new FunctionGraph(fgraph.inputs, fgraph.outputs) : null; // DebugMode hook: a copy before rewriting
   const rewrites = rewriteDB.optimize(fgraph, { optimizer: mode.optimizer, including: mode.including, excluding: mode.excluding });
 
   const profile = options.profile instanceof ProfileStats ? options.profile : options.profile ? new ProfileStats(name) : null;
-  const vm = mode.linker === 'js' ? jsLinker(fgraph, profile) : new VM(fgraph, profile);
+  const vm = unrewritten // DebugMode hook: checks every node, input and output (src/compile/debugMode.ts)
+    ? debugLinker(fgraph, unrewritten, { functionName: name, linker: mode.linker, rewrites, nOutputs: outs.length, updated: updatePairs.map(([t]) => t), profile })
+    : mode.linker === 'js' ? jsLinker(fgraph, profile) : new VM(fgraph, profile);
   const maker: FunctionMaker = { fgraph, mode, inputs: ins, outputs: outs, sharedInputs, updated: updatePairs.map(([t]) => t), rewrites };
   if (profile) profile.compileSeconds += (performance.now() - started) / 1e3;
 

@@ -4,3 +4,4 @@ export { shared, SharedVariable, type SharedOptions, type BorrowOption } from '.
 export { In, Out, type InOptions, type InConstructor, type OutConstructor } from './io.js';
 export { Mode, resolveMode, type ModeOptions, type LinkerName, type OptimizerName } from './mode.js';
 export { ProfileStats } from './profile.js';
+export { DebugModeError, DEBUG_MODE_TOLERANCE, DebugVM, debugLinker, type DebugLinkOptions } from './debugMode.js';

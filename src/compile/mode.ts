@@ -1,6 +1,15 @@
 /**
  * Mode: how a function is compiled — which graph rewrites run (`optimizer`)
  * and what executes the result (`linker`). Theano's `theano.Mode`.
+ *
+ * `debug: true` (or the mode name 'DebugMode') is Theano's DebugMode: the
+ * function runs its rewritten graph node by node and checks, on every call,
+ * each node's result (generated kernel or `perform`) against a second run
+ * of the op's reference `perform`, that no node changed an input it does not
+ * declare it destroys, and the outputs and updates against the reference VM
+ * running the graph before rewriting; the first discrepancy raises a
+ * `DebugModeError` naming the op, the node, the worst element and where the
+ * node was built (see src/compile/debugMode.ts). Slow by design.
  */
 import { CompileError } from '../errors.js';
 import { canGenerateCode } from '../link/js/renderKernel.js';
@@ -25,6 +34,8 @@ export interface ModeOptions {
   including?: readonly string[];
   /** Names or tags of rewrites to leave out (e.g. 'constantFolding', 'specialize'). */
   excluding?: readonly string[];
+  /** DebugMode: check every node, input and output on every call (slow; see DebugModeError). */
+  debug?: boolean;
 }
 
 const LINKERS: readonly string[] = ['js', 'vm'];
@@ -38,8 +49,9 @@ export class Mode {
   readonly optimizer: OptimizerName;
   readonly including: readonly string[];
   readonly excluding: readonly string[];
+  readonly debug: boolean;
 
-  constructor({ linker = DEFAULT_LINKER, optimizer = 'fast_run', including = [], excluding = [] }: ModeOptions = {}) {
+  constructor({ linker = DEFAULT_LINKER, optimizer = 'fast_run', including = [], excluding = [], debug = false }: ModeOptions = {}) {
     if (!LINKERS.includes(linker)) {
       throw new CompileError(`unknown linker ${JSON.stringify(linker)}; available: ${LINKERS.map((l) => `'${l}'`).join(', ')}`);
     }
@@ -51,6 +63,8 @@ export class Mode {
     this.optimizer = opt;
     this.including = Object.freeze([...including]);
     this.excluding = Object.freeze([...excluding]);
+    if (typeof debug !== 'boolean') throw new CompileError(`debug must be true or false, got ${JSON.stringify(debug)}`);
+    this.debug = debug;
   }
 
   /** This mode with more rewrites (Theano's `mode.including(...)`). */
@@ -64,13 +78,14 @@ export class Mode {
   }
 
   private options(): ModeOptions {
-    return { linker: this.linker, optimizer: this.optimizer, including: this.including, excluding: this.excluding };
+    return { linker: this.linker, optimizer: this.optimizer, including: this.including, excluding: this.excluding, debug: this.debug };
   }
 
   toString(): string {
     const extra = [
       this.including.length > 0 ? `, including=[${this.including.join(', ')}]` : '',
       this.excluding.length > 0 ? `, excluding=[${this.excluding.join(', ')}]` : '',
+      this.debug ? ', debug=true' : '',
     ].join('');
     return `Mode(linker=${this.linker}, optimizer=${this.optimizer}${extra})`;
   }
@@ -80,9 +95,10 @@ export class Mode {
 const NAMED: Record<string, ModeOptions> = {
   FAST_RUN: { optimizer: 'fast_run' },
   FAST_COMPILE: { optimizer: 'fast_compile' },
+  DebugMode: { optimizer: 'fast_run', debug: true },
 };
 
-/** A Mode from a Mode, one of Theano's names ('FAST_RUN', 'FAST_COMPILE'), or undefined (the default). */
+/** A Mode from a Mode, one of Theano's names ('FAST_RUN', 'FAST_COMPILE', 'DebugMode'), or undefined (the default). */
 export function resolveMode(mode: Mode | string | undefined): Mode {
   if (mode === undefined) return new Mode();
   if (mode instanceof Mode) return mode;

@@ -7,6 +7,7 @@ import { constantFolding } from './constantFolding.js';
 import { rewriteDB } from './db.js';
 import { mergeDuplicates } from './merge.js';
 import { specializations } from './specialize.js';
+import { blasSpecializations } from './blas.js';
 import { stabilizations } from './stabilize.js';
 import type { GraphPass } from './rewriter.js';
 import { fuseElemwise } from './fusion.js';
@@ -20,6 +21,8 @@ rewriteDB.registerNode(shapeFromInferShape, 'canonicalize');
 rewriteDB.registerNode(staticShapeI, 'canonicalize');
 for (const rw of stabilizations) rewriteDB.registerNode(rw, 'stabilize', ['fast_run', 'stable']);
 for (const rw of specializations) rewriteDB.registerNode(rw, 'specialize');
+// BLAS: dot plus a scaled add → Gemm / Gemv / Ger (see rewrite/blas.ts).
+for (const rw of blasSpecializations) rewriteDB.registerNode(rw, 'specialize', ['fast_run', 'blas']);
 rewriteDB.registerPass(fuseElemwise, 'fusion', ['fast_run', 'fusion']);
 rewriteDB.registerPass(merge('finalMerge'), 'finalMerge', ['fast_run', 'fast_compile']);
 

@@ -9,5 +9,6 @@ export { Elemwise, elemwiseOf } from './elemwise.js';
 export { DimShuffle, dimshuffle, transpose, type DimPattern } from './dimshuffle.js';
 export { CAReduce, sum, mean, normalizeAxes, type ReduceOptions } from './reduce.js';
 export { Dot, dot } from './dot.js';
+export { Gemm, Gemv, Ger, gemm, gemv, ger } from './blas.js';
 export { Shape, ShapeI, shape, shapeI, symbolicShape } from './shape.js';
 export { ARange, arange } from './arange.js';

@@ -81,13 +81,7 @@ export class Elemwise extends Op {
   }
 
   override inferShape(node: Apply, inputShapes: readonly SymbolicShape[]): SymbolicShape[] {
-    const outType = node.outputs[0]!.type as TensorType;
-    const dims = outType.shape.map((static_, ax) => {
-      if (static_ !== null) return constant(static_, null, 'int64') as Variable;
-      const k = node.inputs.findIndex((i) => (i.type as TensorType).shape[ax] !== 1);
-      return inputShapes[k]![ax]!;
-    });
-    return [dims];
+    return [broadcastSymbolicShape(node, inputShapes)];
   }
 
   /**
@@ -127,6 +121,19 @@ export class Elemwise extends Op {
     if (tangent.type.shape.some((d, ax) => d === 1 && out.type.shape[ax] !== 1)) tangent = fill(out, tangent);
     return [tangent.dtype === out.dtype || !isFloat(out.dtype) ? tangent : cast(tangent, out.dtype)];
   }
+}
+
+/**
+ * The symbolic output shape of an elementwise node: the static length where
+ * known, else the length of an input that is not broadcastable on that axis.
+ */
+export function broadcastSymbolicShape(node: Apply, inputShapes: readonly SymbolicShape[]): SymbolicShape {
+  const outType = node.outputs[0]!.type as TensorType;
+  return outType.shape.map((known, ax) => {
+    if (known !== null) return constant(known, null, 'int64') as Variable;
+    const k = node.inputs.findIndex((i) => (i.type as TensorType).shape[ax] !== 1);
+    return inputShapes[k]![ax]!;
+  });
 }
 
 /** The static output shape of an elementwise op over same-rank inputs; throws when known lengths conflict. */

@@ -4,6 +4,12 @@
  * can have several outputs. `perform` evaluates the kernel element by
  * element — the reference; the JS linker renders the same kernel into one
  * generated loop with no temporaries.
+ *
+ * FusedReduce: an elementwise kernel followed by a reduction (a CAReduce of
+ * its result, e.g. `sum(exp(x) * w)`), as one node. Its `perform` is the
+ * reference — the elementwise values in a temporary, then CAReduce's own
+ * fold — and the JS linker renders a loop that folds each value as it is
+ * computed, in the same order, so results are equal bit for bit.
  */
 import { Apply } from '../graph/apply.js';
 import { Op, type OutputCell, type SymbolicShape } from '../graph/op.js';
@@ -11,12 +17,12 @@ import type { Variable } from '../graph/variable.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { storeConverter } from '../ndarray/dtype.js';
 import { mapInto } from '../ndarray/broadcast.js';
-import { kernelKey, kernelToString, stepFunctions, type ElementwiseKernel } from '../kernel/ir.js';
+import { elementwisePart, kernelKey, kernelToString, reducedValueDtype, stepFunctions, type ElementwiseKernel } from '../kernel/ir.js';
 import { TensorType } from './type.js';
 import { TensorVariable } from './variable.js';
-import { broadcastStaticShape, elemwiseOutputShape } from './elemwise.js';
+import { broadcastStaticShape, broadcastSymbolicShape, elemwiseOutputShape } from './elemwise.js';
 import { reuseOrAllocate } from './runtime.js';
-import { constant } from './asTensor.js';
+import { CAReduce } from './reduce.js';
 
 export class FusedElemwise extends Op {
   override readonly props = ['kernelId'];
@@ -26,6 +32,7 @@ export class FusedElemwise extends Op {
 
   constructor(kernel: ElementwiseKernel) {
     super();
+    if (kernel.reduce !== undefined) throw new TypeError('a FusedElemwise kernel cannot reduce; use FusedReduce');
     this.kernel = kernel;
     this.kernelId = kernelKey(kernel);
   }
@@ -61,15 +68,98 @@ export class FusedElemwise extends Op {
   }
 
   override inferShape(node: Apply, inputShapes: readonly SymbolicShape[]): SymbolicShape[] {
-    const type = node.outputs[0]!.type as TensorType;
-    const dims = type.shape.map((s, ax) => {
-      if (s !== null) return constant(s, null, 'int64') as Variable;
-      const k = node.inputs.findIndex((i) => (i.type as TensorType).shape[ax] !== 1);
-      return inputShapes[k]![ax]!;
-    });
+    const dims = broadcastSymbolicShape(node, inputShapes);
     return node.outputs.map(() => dims);
   }
 }
+
+/**
+ * An elementwise kernel and a reduction of its one output over some axes, in
+ * one node; its output is what `CAReduce(op, axes, dtype)` of the kernel's
+ * elementwise result would be.
+ */
+export class FusedReduce extends Op {
+  override readonly props = ['kernelId'];
+  readonly kernel: ElementwiseKernel;
+  readonly kernelId: string;
+  /** The reduction alone, whose `perform` is the reference fold. */
+  readonly reduction: CAReduce;
+  private readonly elementwise: ElementwiseKernel;
+
+  constructor(kernel: ElementwiseKernel) {
+    super();
+    const r = kernel.reduce;
+    if (r === undefined) throw new TypeError('a FusedReduce kernel must end in a reduction');
+    if (kernel.outputs.length !== 1 || kernel.outputDtypes[0] !== r.dtype) {
+      throw new TypeError(`a reducing kernel has one output, of the reduction's dtype ${r.dtype}`);
+    }
+    if (r.op.identity === undefined) throw new TypeError(`a fused reduction needs an op with an identity, got ${r.op}`);
+    if (r.axes.some((a, i) => !Number.isInteger(a) || a < 0 || (i > 0 && a <= r.axes[i - 1]!))) {
+      throw new TypeError(`reduced axes must be sorted, distinct and non-negative, got [${r.axes.join(',')}]`);
+    }
+    this.kernel = kernel;
+    this.kernelId = kernelKey(kernel);
+    this.reduction = new CAReduce(r.op, r.axes, r.dtype);
+    this.elementwise = elementwisePart(kernel);
+  }
+
+  override toString(): string {
+    return `FusedReduce{${kernelToString(this.kernel)}}`;
+  }
+
+  override makeNode(...inputs: Variable[]): Apply<this> {
+    const k = this.kernel;
+    if (inputs.length !== k.inputDtypes.length) throw new TypeError(`${this} takes ${k.inputDtypes.length} inputs, got ${inputs.length}`);
+    const tensors = inputs.map((v, i) => {
+      if (!(v instanceof TensorVariable) || v.dtype !== k.inputDtypes[i]) {
+        throw new TypeError(`input ${i} of a fused kernel must be a ${k.inputDtypes[i]} tensor, got ${v} (${v.type})`);
+      }
+      return v;
+    });
+    if (tensors.length === 0 || new Set(tensors.map((t) => t.ndim)).size > 1) throw new TypeError('a fused kernel needs inputs of one rank');
+    const axes = k.reduce!.axes;
+    if (axes.some((a) => a >= tensors[0]!.ndim)) throw new TypeError(`${this}: a reduced axis is out of range for ${tensors[0]!.ndim}-d inputs`);
+    const shape = broadcastStaticShape('FusedReduce', tensors).filter((_, ax) => !axes.includes(ax));
+    return new Apply(this, tensors, [new TensorType(k.reduce!.dtype, shape)]);
+  }
+
+  /**
+   * The node as if it stopped before reducing: same op, inputs and creation
+   * trace, with one output of the elementwise shape — what the shape rules
+   * and checks of Elemwise read. Made once per node.
+   */
+  private elementwiseView(node: Apply): Apply {
+    let view = elementwiseViews.get(node);
+    if (view === undefined) {
+      const type = new TensorType(reducedValueDtype(this.kernel), broadcastStaticShape('FusedReduce', node.inputs as TensorVariable[]));
+      view = Object.create(node, { outputs: { value: [type.makeVariable(null)] } }) as Apply;
+      elementwiseViews.set(node, view);
+    }
+    return view;
+  }
+
+  /** The run-time shape of the elementwise part (before reducing), checked as an Elemwise node checks it. */
+  elementShape(node: Apply, arrays: readonly NDArray[]): number[] {
+    return elemwiseOutputShape(this.elementwiseView(node), arrays);
+  }
+
+  override perform(node: Apply, inputs: readonly unknown[], outputs: OutputCell[]): void {
+    const arrays = inputs as readonly NDArray[];
+    const shape = this.elementShape(node, arrays);
+    // The unfused graph's temporary: the elementwise result, stored in its own dtype...
+    const values = NDArray.empty(reducedValueDtype(this.kernel), shape);
+    evaluateKernel(this.elementwise, arrays.map((a) => a.broadcastTo(shape)), [values]);
+    // ...folded by CAReduce itself (same order, same accumulation, same final conversion).
+    this.reduction.perform(node, [values], outputs);
+  }
+
+  override inferShape(node: Apply, inputShapes: readonly SymbolicShape[]): SymbolicShape[] {
+    const axes = this.kernel.reduce!.axes;
+    return [broadcastSymbolicShape(this.elementwiseView(node), inputShapes).filter((_, ax) => !axes.includes(ax))];
+  }
+}
+
+const elementwiseViews = new WeakMap<Apply, Apply>();
 
 /**
  * The kernel as one scalar function of its inputs for output `which`: each

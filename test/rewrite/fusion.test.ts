@@ -9,6 +9,8 @@ import { Elemwise } from '../../src/tensor/elemwise.js';
 import { FusedElemwise } from '../../src/tensor/fused.js';
 import type { CompiledFunction } from '../../src/compile/function.js';
 import type { NDArray } from '../../src/ndarray/ndarray.js';
+import type { TensorVariable } from '../../src/tensor/variable.js';
+import * as S from '../../src/scalar/ops.js';
 
 const T = th.tensor;
 const unfused = new th.Mode({ excluding: ['fusion'] });
@@ -104,5 +106,27 @@ describe('elementwise fusion', () => {
     const g = th.function([x, w], gw, { mode: unfused });
     const args = [[0.5, -1, 2], [0.25, 0.5, -1]];
     expect((f(...args) as NDArray).toArray()).toEqual((g(...args) as NDArray).toArray());
+  });
+
+  it('a FusedElemwise already in the graph is inlined into a larger kernel (single output)', () => {
+    const [x, w] = T.dvectors('x', 'w');
+    const kernel = {
+      inputDtypes: ['float64', 'float64'] as const,
+      steps: [
+        { op: S.exp, args: [0], argDtypes: ['float64'] as const, dtype: 'float64' as const },
+        { op: S.mul, args: [2, 1], argDtypes: ['float64', 'float64'] as const, dtype: 'float64' as const },
+      ],
+      outputs: [3],
+      outputDtypes: ['float64'] as const,
+    };
+    const pre = new FusedElemwise(kernel).apply1(x, w) as TensorVariable;
+    const outs = [T.sqrt(T.abs(pre)).add(x), T.sum(pre.sub(1))];
+    for (const out of outs) {
+      const f = th.function([x, w], out);
+      expect(f.maker.fgraph.applyNodes.size).toBe(1);
+      const g = th.function([x, w], out, { mode: new th.Mode({ optimizer: null, linker: 'vm' }) });
+      const args = [[0.5, -1, 2], [0.25, 0.5, -1]];
+      expect(f(...args).toArray()).toEqual(g(...args).toArray());
+    }
   });
 });

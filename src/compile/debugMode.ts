@@ -37,7 +37,7 @@ import { NDArray } from '../ndarray/ndarray.js';
 import { isFloat, type DType } from '../ndarray/dtype.js';
 import { TheanoError } from '../errors.js';
 import { VM, type NodeTimer } from '../link/vm.js';
-import { jsLinker, kernelOfNode } from '../link/js/linker.js';
+import { jsLinker, runsGeneratedCode } from '../link/js/linker.js';
 import type { PassReport } from '../rewrite/db.js';
 import type { LinkerName } from './mode.js';
 
@@ -117,7 +117,7 @@ export class DebugVM {
     this.steps = order.map((node, k) => {
       const unique = [...new Set(node.inputs)];
       const graph = new FunctionGraph(unique, node.outputs, { clone: false });
-      const generated = options.linker === 'js' && kernelOfNode(node) !== null;
+      const generated = options.linker === 'js' && runsGeneratedCode(node);
       return {
         node,
         position: k + 1,

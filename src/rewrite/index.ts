@@ -11,12 +11,16 @@ import { blasSpecializations } from './blas.js';
 import { stabilizations } from './stabilize.js';
 import type { GraphPass } from './rewriter.js';
 import { fuseElemwise } from './fusion.js';
+import { fillRewrites } from './fill.js';
+import { mulDivRewrites } from './mulDiv.js';
 
 const merge = (name: string): GraphPass => ({ name, apply: mergeDuplicates });
 
 rewriteDB.registerPass(merge('merge'), 'merge', ['fast_run', 'fast_compile']);
 for (const rw of [...algebraicIdentities, mergeDimShuffles, removeNoopCast]) rewriteDB.registerNode(rw, 'canonicalize', ['fast_run', 'fast_compile']);
 rewriteDB.registerNode(constantFolding, 'canonicalize', ['fast_run', 'fast_compile']);
+// Fill sinking and mul/div/neg normalisation (rewrite/fill.ts, rewrite/mulDiv.ts).
+for (const rw of [...fillRewrites, ...mulDivRewrites]) rewriteDB.registerNode(rw, 'canonicalize', ['fast_run', 'fast_compile']);
 rewriteDB.registerNode(shapeFromInferShape, 'canonicalize');
 rewriteDB.registerNode(staticShapeI, 'canonicalize');
 for (const rw of stabilizations) rewriteDB.registerNode(rw, 'stabilize', ['fast_run', 'stable']);

@@ -14,6 +14,7 @@
  * gives exactly the values of the graph it replaced when each term has at
  * most one scale factor (several factors are multiplied together first).
  */
+import { matVec } from './matvec.js';
 import { Apply } from '../graph/apply.js';
 import { Op, type OutputCell, type SymbolicShape } from '../graph/op.js';
 import type { Variable } from '../graph/variable.js';
@@ -288,33 +289,16 @@ export class Gemv extends Op {
 }
 
 /**
- * out = α·A·x + β·y. Each row's sum runs over p in ascending order, as in
- * `Dot`; the loop order follows A's layout: a dot product per row when A's
- * rows are contiguous, column sweeps (axpy) when its columns are (Aᵀ of a
- * row-major matrix), so the inner loop always walks memory in order.
+ * out = α·A·x + β·y, with A·x summed by the loops `Dot` uses (matvec.ts), so
+ * a Gemv equals the dot-plus-add graph it replaces.
  */
 function gemvInto(out: NDArray, y: NDArray, alpha: number, a: NDArray, x: NDArray, beta: number, f32: boolean): void {
   const [m, k] = a.shape as [number, number];
   const od = out.data;
   const ad = a.data;
   const [as0, as1] = a.strides as [number, number];
-  const xv = new Float64Array(k);
-  for (let p = 0; p < k; p++) xv[p] = x.data[x.offset + p * x.strides[0]!]!;
   const acc = new Float64Array(m);
-  if (Math.abs(as1) <= Math.abs(as0)) {
-    for (let i = 0; i < m; i++) {
-      const base = a.offset + i * as0;
-      let s = 0;
-      for (let p = 0; p < k; p++) s += ad[base + p * as1]! * xv[p]!;
-      acc[i] = s;
-    }
-  } else {
-    for (let p = 0; p < k; p++) {
-      const xp = xv[p]!;
-      const base = a.offset + p * as1;
-      for (let i = 0; i < m; i++) acc[i]! += ad[base + i * as0]! * xp;
-    }
-  }
+  matVec(acc, ad, a.offset, as0, as1, m, k, x.data, x.offset, x.strides[0]!);
   const yd = y.data;
   const ys = y.strides[0]!;
   for (let i = 0; i < m; i++) od[i] = combine(acc[i]!, alpha, beta, beta === 0 ? 0 : yd[y.offset + i * ys]!, f32);

@@ -3,6 +3,7 @@
  * scalar), matrix·vector, vector·matrix and matrix·matrix. Higher ranks and
  * the BLAS-style ops (Gemm, Gemv, Ger) join with the full op set.
  */
+import { matVec } from './matvec.js';
 import { Apply } from '../graph/apply.js';
 import { Op, type OutputCell, type SymbolicShape } from '../graph/op.js';
 import type { Variable } from '../graph/variable.js';
@@ -78,8 +79,7 @@ export class Dot extends Op {
  * the operands through their strides: a transposed operand (as gradients are
  * full of) costs no copy. The loop order is chosen so the innermost loop
  * walks memory contiguously:
- * - one output column (matrix·vector): dot products along a's rows, or, for
- *   a transposed a, scaled columns added up;
+ * - one output column (matrix·vector): the loops of matvec.ts, shared with Gemv;
  * - b contiguous along its rows: out rows accumulate scaled rows of b;
  * - b contiguous along its columns and a along its rows: dot products;
  * - anything else: b is copied once to row-major first.
@@ -90,21 +90,7 @@ function matmulInto(out: NDArray['data'], a: NDArray, b: NDArray, m: number, k: 
   const [as0, as1] = a.strides as [number, number];
   const ao = a.offset;
   if (n === 1) {
-    const bd = b.data;
-    const bs = b.strides[0]!;
-    const bo = b.offset;
-    if (as1 === 1 || as0 !== 1) {
-      for (let i = 0; i < m; i++) {
-        let sum = 0;
-        for (let p = 0, ai = ao + i * as0, bi = bo; p < k; p++, ai += as1, bi += bs) sum += ad[ai]! * bd[bi]!;
-        acc[i] = sum;
-      }
-    } else {
-      for (let p = 0; p < k; p++) {
-        const bp = bd[bo + p * bs]!;
-        for (let i = 0, ai = ao + p * as1; i < m; i++, ai++) acc[i]! += ad[ai]! * bp;
-      }
-    }
+    matVec(acc, ad, ao, as0, as1, m, k, b.data, b.offset, b.strides[0]!);
   } else if (b.strides[1] === 1 || !(b.strides[0] === 1 && as1 === 1)) {
     const B = b.strides[1] === 1 ? b : b.copy();
     const bd = B.data;

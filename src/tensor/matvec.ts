@@ -1,0 +1,93 @@
+/**
+ * The matrix·vector loops shared by Dot and Gemv, so both sum in the same
+ * order and give identical results. `acc[i] = Σ_p A[i, p] · x[p]` for a
+ * strided m×k matrix A and a strided vector x, accumulated in doubles.
+ */
+import type { TypedArray } from '../ndarray/dtype.js';
+
+/** A dot product per row: the right order when A's rows are contiguous. Every row sums its even and odd terms apart, then adds them, in every path. */
+export function rowDots(
+  acc: Float64Array,
+  ad: TypedArray, ao: number, as0: number, as1: number, m: number, k: number,
+  xd: TypedArray, xo: number, xs: number,
+): void {
+  let i = 0;
+  if (as1 === 1 && xs === 1) {
+    // Two rows at a time share each load of x; two partial sums per row hide the add latency.
+    for (; i + 1 < m; i += 2) {
+      const r0 = ao + i * as0;
+      const r1 = r0 + as0;
+      let s0 = 0;
+      let s1 = 0;
+      let t0 = 0;
+      let t1 = 0;
+      let p = 0;
+      for (; p + 1 < k; p += 2) {
+        const x0 = xd[xo + p]!;
+        const x1 = xd[xo + p + 1]!;
+        s0 += ad[r0 + p]! * x0;
+        s1 += ad[r0 + p + 1]! * x1;
+        t0 += ad[r1 + p]! * x0;
+        t1 += ad[r1 + p + 1]! * x1;
+      }
+      if (p < k) {
+        const x0 = xd[xo + p]!;
+        s0 += ad[r0 + p]! * x0;
+        t0 += ad[r1 + p]! * x0;
+      }
+      acc[i] = s0 + s1;
+      acc[i + 1] = t0 + t1;
+    }
+  }
+  for (; i < m; i++) {
+    const base = ao + i * as0;
+    let s0 = 0;
+    let s1 = 0;
+    let p = 0;
+    for (; p + 1 < k; p += 2) {
+      s0 += ad[base + p * as1]! * xd[xo + p * xs]!;
+      s1 += ad[base + (p + 1) * as1]! * xd[xo + (p + 1) * xs]!;
+    }
+    if (p < k) s0 += ad[base + p * as1]! * xd[xo + p * xs]!;
+    acc[i] = s0 + s1;
+  }
+}
+
+/** Scaled columns added up: the right order when A's columns are contiguous (Aᵀ of a row-major matrix). */
+export function columnSweeps(
+  acc: Float64Array,
+  ad: TypedArray, ao: number, as0: number, as1: number, m: number, k: number,
+  xd: TypedArray, xo: number, xs: number,
+): void {
+  acc.fill(0);
+  let p = 0;
+  if (as0 === 1) {
+    // Four columns per sweep: a quarter of the reads and writes of acc.
+    for (; p + 3 < k; p += 4) {
+      const x0 = xd[xo + p * xs]!;
+      const x1 = xd[xo + (p + 1) * xs]!;
+      const x2 = xd[xo + (p + 2) * xs]!;
+      const x3 = xd[xo + (p + 3) * xs]!;
+      const c0 = ao + p * as1;
+      const c1 = c0 + as1;
+      const c2 = c1 + as1;
+      const c3 = c2 + as1;
+      for (let i = 0; i < m; i++) acc[i]! += ad[c0 + i]! * x0 + ad[c1 + i]! * x1 + (ad[c2 + i]! * x2 + ad[c3 + i]! * x3);
+    }
+  }
+  for (; p < k; p++) {
+    const xp = xd[xo + p * xs]!;
+    const base = ao + p * as1;
+    for (let i = 0, ai = base; i < m; i++, ai += as0) acc[i]! += ad[ai]! * xp;
+  }
+}
+
+/** acc = A·x, choosing the loop order from A's layout so the inner loop walks memory in order. */
+export function matVec(
+  acc: Float64Array,
+  ad: TypedArray, ao: number, as0: number, as1: number, m: number, k: number,
+  xd: TypedArray, xo: number, xs: number,
+): void {
+  if (Math.abs(as1) <= Math.abs(as0) || m === 1) rowDots(acc, ad, ao, as0, as1, m, k, xd, xo, xs);
+  else columnSweeps(acc, ad, ao, as0, as1, m, k, xd, xo, xs);
+}

@@ -31,12 +31,11 @@
 import type { Apply } from '../graph/apply.js';
 import { FunctionGraph } from '../graph/fgraph.js';
 import type { OutputCell } from '../graph/op.js';
-import type { Variable } from '../graph/variable.js';
 import { constantData } from '../graph/variable.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { isFloat, type DType } from '../ndarray/dtype.js';
 import { TheanoError } from '../errors.js';
-import { VM, type NodeTimer } from '../link/vm.js';
+import { VM, slotNumbering, type NodeTimer } from '../link/vm.js';
 import { jsLinker, runsGeneratedCode } from '../link/js/linker.js';
 import type { PassReport } from '../rewrite/db.js';
 import type { LinkerName } from './mode.js';
@@ -103,15 +102,7 @@ export class DebugVM {
     private readonly options: DebugLinkOptions,
   ) {
     checkOutputTypes(fgraph, reference, options);
-    const slotOf = new Map<Variable, number>();
-    const slot = (v: Variable): number => {
-      let s = slotOf.get(v);
-      if (s === undefined) {
-        s = slotOf.size;
-        slotOf.set(v, s);
-      }
-      return s;
-    };
+    const { slotOf, slot } = slotNumbering();
     this.inputSlots = fgraph.inputs.map(slot);
     const order = fgraph.toposort();
     this.steps = order.map((node, k) => {

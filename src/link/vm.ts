@@ -26,6 +26,20 @@ export type Thunk = (inputs: readonly unknown[], outputs: OutputCell[]) => void;
 /** Chooses a node's thunk, or null for the op's own `perform`. */
 export type ThunkMaker = (node: Apply) => Thunk | null;
 
+/** Numbers variables in the order they are first asked about: each gets a slot in a run's value array. */
+export function slotNumbering(): { slotOf: Map<Variable, number>; slot: (v: Variable) => number } {
+  const slotOf = new Map<Variable, number>();
+  const slot = (v: Variable): number => {
+    let s = slotOf.get(v);
+    if (s === undefined) {
+      s = slotOf.size;
+      slotOf.set(v, s);
+    }
+    return s;
+  };
+  return { slotOf, slot };
+}
+
 interface Step {
   node: Apply;
   inputSlots: number[];
@@ -48,15 +62,7 @@ export class VM {
   private readonly profile: NodeTimer | null;
 
   constructor(fgraph: FunctionGraph, profile: NodeTimer | null = null, makeThunk: ThunkMaker | null = null) {
-    const slotOf = new Map<Variable, number>();
-    const slot = (v: Variable): number => {
-      let s = slotOf.get(v);
-      if (s === undefined) {
-        s = slotOf.size;
-        slotOf.set(v, s);
-      }
-      return s;
-    };
+    const { slotOf, slot } = slotNumbering();
     this.inputSlots = fgraph.inputs.map(slot);
     this.steps = fgraph.toposort().map((node) => ({
       node,

@@ -24,6 +24,19 @@ import { broadcastStaticShape, broadcastSymbolicShape, elemwiseOutputShape } fro
 import { reuseOrAllocate } from './runtime.js';
 import { CAReduce } from './reduce.js';
 
+/** The inputs of a fused node, checked against its kernel: tensors of the kernel's dtypes, all of one rank. */
+function kernelInputs(op: Op, kernel: ElementwiseKernel, inputs: readonly Variable[]): TensorVariable[] {
+  if (inputs.length !== kernel.inputDtypes.length) throw new TypeError(`${op} takes ${kernel.inputDtypes.length} inputs, got ${inputs.length}`);
+  const tensors = inputs.map((v, i) => {
+    if (!(v instanceof TensorVariable) || v.dtype !== kernel.inputDtypes[i]) {
+      throw new TypeError(`input ${i} of a fused kernel must be a ${kernel.inputDtypes[i]} tensor, got ${v} (${v.type})`);
+    }
+    return v;
+  });
+  if (tensors.length === 0 || new Set(tensors.map((t) => t.ndim)).size > 1) throw new TypeError('a fused kernel needs inputs of one rank');
+  return tensors;
+}
+
 export class FusedElemwise extends Op {
   override readonly props = ['kernelId'];
   readonly kernel: ElementwiseKernel;
@@ -43,14 +56,7 @@ export class FusedElemwise extends Op {
 
   override makeNode(...inputs: Variable[]): Apply<this> {
     const k = this.kernel;
-    if (inputs.length !== k.inputDtypes.length) throw new TypeError(`${this} takes ${k.inputDtypes.length} inputs, got ${inputs.length}`);
-    const tensors = inputs.map((v, i) => {
-      if (!(v instanceof TensorVariable) || v.dtype !== k.inputDtypes[i]) {
-        throw new TypeError(`input ${i} of a fused kernel must be a ${k.inputDtypes[i]} tensor, got ${v} (${v.type})`);
-      }
-      return v;
-    });
-    if (new Set(tensors.map((t) => t.ndim)).size > 1) throw new TypeError('the inputs of a fused kernel must have the same rank');
+    const tensors = kernelInputs(this, k, inputs);
     const shape = broadcastStaticShape('FusedElemwise', tensors);
     return new Apply(
       this,
@@ -109,14 +115,7 @@ export class FusedReduce extends Op {
 
   override makeNode(...inputs: Variable[]): Apply<this> {
     const k = this.kernel;
-    if (inputs.length !== k.inputDtypes.length) throw new TypeError(`${this} takes ${k.inputDtypes.length} inputs, got ${inputs.length}`);
-    const tensors = inputs.map((v, i) => {
-      if (!(v instanceof TensorVariable) || v.dtype !== k.inputDtypes[i]) {
-        throw new TypeError(`input ${i} of a fused kernel must be a ${k.inputDtypes[i]} tensor, got ${v} (${v.type})`);
-      }
-      return v;
-    });
-    if (tensors.length === 0 || new Set(tensors.map((t) => t.ndim)).size > 1) throw new TypeError('a fused kernel needs inputs of one rank');
+    const tensors = kernelInputs(this, k, inputs);
     const axes = k.reduce!.axes;
     if (axes.some((a) => a >= tensors[0]!.ndim)) throw new TypeError(`${this}: a reduced axis is out of range for ${tensors[0]!.ndim}-d inputs`);
     const shape = broadcastStaticShape('FusedReduce', tensors).filter((_, ax) => !axes.includes(ax));

@@ -14,7 +14,7 @@
  * gives exactly the values of the graph it replaced when each term has at
  * most one scale factor (several factors are multiplied together first).
  */
-import { matVec } from './matvec.js';
+import { matMat, matVec } from './matvec.js';
 import { Apply } from '../graph/apply.js';
 import { Op, type OutputCell, type SymbolicShape } from '../graph/op.js';
 import type { Variable } from '../graph/variable.js';
@@ -206,18 +206,14 @@ function gemmInto(out: NDArray, z: NDArray, alpha: number, x: NDArray, y: NDArra
   const ys0 = Y.strides[0]!;
   const zd = z.data;
   const [zs0, zs1] = z.strides as [number, number];
-  const acc = new Float64Array(n);
+  const acc = new Float64Array(m * n);
+  // The loops Dot uses for the same shapes, so a Gemm equals the dot-plus-add graph it replaces.
+  if (n === 1) matVec(acc, xd, x.offset, xs0, xs1, m, k, yd, Y.offset, ys0);
+  else matMat(acc, xd, x.offset, xs0, xs1, m, k, yd, Y.offset, ys0, n);
   for (let i = 0; i < m; i++) {
-    acc.fill(0);
-    const xi = x.offset + i * xs0;
-    for (let p = 0; p < k; p++) {
-      const xip = xd[xi + p * xs1]!;
-      const base = Y.offset + p * ys0;
-      for (let j = 0; j < n; j++) acc[j]! += xip * yd[base + j]!;
-    }
     const zi = z.offset + i * zs0;
     const oi = i * n;
-    for (let j = 0; j < n; j++) od[oi + j] = combine(acc[j]!, alpha, beta, beta === 0 ? 0 : zd[zi + j * zs1]!, f32);
+    for (let j = 0; j < n; j++) od[oi + j] = combine(acc[oi + j]!, alpha, beta, beta === 0 ? 0 : zd[zi + j * zs1]!, f32);
   }
 }
 

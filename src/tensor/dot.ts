@@ -3,7 +3,7 @@
  * scalar), matrix·vector, vector·matrix and matrix·matrix. Higher ranks and
  * the BLAS-style ops (Gemm, Gemv, Ger) join with the full op set.
  */
-import { matVec } from './matvec.js';
+import { matMat, matVec } from './matvec.js';
 import { Apply } from '../graph/apply.js';
 import { Op, type OutputCell, type SymbolicShape } from '../graph/op.js';
 import type { Variable } from '../graph/variable.js';
@@ -80,9 +80,8 @@ export class Dot extends Op {
  * full of) costs no copy. The loop order is chosen so the innermost loop
  * walks memory contiguously:
  * - one output column (matrix·vector): the loops of matvec.ts, shared with Gemv;
- * - b contiguous along its rows: out rows accumulate scaled rows of b;
- * - b contiguous along its columns and a along its rows: dot products;
- * - anything else: b is copied once to row-major first.
+ * - otherwise out rows accumulate scaled rows of b (matMat, shared with
+ *   Gemm), b being copied to row-major first when its rows are not contiguous.
  */
 function matmulInto(out: NDArray['data'], a: NDArray, b: NDArray, m: number, k: number, n: number, dtype: DType): void {
   const acc = new Float64Array(m * n);
@@ -91,29 +90,10 @@ function matmulInto(out: NDArray['data'], a: NDArray, b: NDArray, m: number, k: 
   const ao = a.offset;
   if (n === 1) {
     matVec(acc, ad, ao, as0, as1, m, k, b.data, b.offset, b.strides[0]!);
-  } else if (b.strides[1] === 1 || !(b.strides[0] === 1 && as1 === 1)) {
-    const B = b.strides[1] === 1 ? b : b.copy();
-    const bd = B.data;
-    const bs0 = B.strides[0]!;
-    const bo = B.offset;
-    for (let i = 0; i < m; i++) {
-      const row = i * n;
-      for (let p = 0; p < k; p++) {
-        const aip = ad[ao + i * as0 + p * as1]!;
-        for (let j = 0, bj = bo + p * bs0; j < n; j++, bj++) acc[row + j]! += aip * bd[bj]!;
-      }
-    }
   } else {
-    const bd = b.data;
-    const bs1 = b.strides[1]!;
-    const bo = b.offset;
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j < n; j++) {
-        let sum = 0;
-        for (let p = 0, ai = ao + i * as0, bj = bo + j * bs1; p < k; p++, ai++, bj++) sum += ad[ai]! * bd[bj]!;
-        acc[i * n + j] = sum;
-      }
-    }
+    // B with contiguous rows (copied to row-major once if it has none): the shared blocked loop.
+    const B = b.strides[1] === 1 ? b : b.copy();
+    matMat(acc, ad, ao, as0, as1, m, k, B.data, B.offset, B.strides[0]!, n);
   }
   const convert = storeConverter(dtype);
   for (let t = 0; t < acc.length; t++) out[t] = convert(acc[t]!);

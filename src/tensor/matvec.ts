@@ -1,7 +1,8 @@
 /**
- * The matrix·vector loops shared by Dot and Gemv, so both sum in the same
- * order and give identical results. `acc[i] = Σ_p A[i, p] · x[p]` for a
- * strided m×k matrix A and a strided vector x, accumulated in doubles.
+ * The product loops shared by Dot, Gemv and Gemm, so each pair sums in the
+ * same order and gives identical results: `acc[i] = Σ_p A[i, p] · x[p]` for
+ * a strided m×k matrix A and a strided vector x, and `acc = A·B` for a
+ * k×n matrix B with contiguous rows; all accumulated in doubles.
  */
 import type { TypedArray } from '../ndarray/dtype.js';
 
@@ -90,4 +91,38 @@ export function matVec(
 ): void {
   if (Math.abs(as1) <= Math.abs(as0) || m === 1) rowDots(acc, ad, ao, as0, as1, m, k, xd, xo, xs);
   else columnSweeps(acc, ad, ao, as0, as1, m, k, xd, xo, xs);
+}
+
+/**
+ * acc (m×n, row-major) = A·B for a strided A and a B whose rows are
+ * contiguous (column stride 1). Each output row gathers four scaled rows of
+ * B per pass, so acc is read and written a quarter as often.
+ */
+export function matMat(
+  acc: Float64Array,
+  ad: TypedArray, ao: number, as0: number, as1: number, m: number, k: number,
+  bd: TypedArray, bo: number, bs0: number, n: number,
+): void {
+  acc.fill(0);
+  for (let i = 0; i < m; i++) {
+    const row = i * n;
+    const ai = ao + i * as0;
+    let p = 0;
+    for (; p + 3 < k; p += 4) {
+      const a0 = ad[ai + p * as1]!;
+      const a1 = ad[ai + (p + 1) * as1]!;
+      const a2 = ad[ai + (p + 2) * as1]!;
+      const a3 = ad[ai + (p + 3) * as1]!;
+      const b0 = bo + p * bs0;
+      const b1 = b0 + bs0;
+      const b2 = b1 + bs0;
+      const b3 = b2 + bs0;
+      for (let j = 0; j < n; j++) acc[row + j]! += a0 * bd[b0 + j]! + a1 * bd[b1 + j]! + (a2 * bd[b2 + j]! + a3 * bd[b3 + j]!);
+    }
+    for (; p < k; p++) {
+      const a = ad[ai + p * as1]!;
+      const b = bo + p * bs0;
+      for (let j = 0; j < n; j++) acc[row + j]! += a * bd[b + j]!;
+    }
+  }
 }

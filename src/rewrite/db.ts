@@ -1,8 +1,10 @@
 /**
  * The rewrite database: every rewrite registered under a phase and tags, and
  * the query a Mode makes of it. Phases run in order — merge, canonicalize,
- * stabilize, specialize, fusion, inplace, and a final merge — each running
- * its node rewriters to a fixed point. A mode's optimizer picks entries by
+ * stabilize, specialize, fusion, a final merge, and inplace last (merging
+ * two equal nodes after each got a destroying consumer would make both
+ * consumers overwrite one buffer) — each running its node rewriters to a
+ * fixed point. A mode's optimizer picks entries by
  * tag ('fast_run' takes every rewrite, 'fast_compile' the cheap ones);
  * `including` and `excluding` add or drop entries by name or tag.
  */
@@ -11,7 +13,7 @@ import { CompileError } from '../errors.js';
 import { equilibrium } from './equilibrium.js';
 import type { GraphPass, NodeRewriter } from './rewriter.js';
 
-export const PHASES = ['merge', 'canonicalize', 'stabilize', 'specialize', 'fusion', 'inplace', 'finalMerge'] as const;
+export const PHASES = ['merge', 'canonicalize', 'stabilize', 'specialize', 'fusion', 'finalMerge', 'inplace'] as const;
 export type Phase = (typeof PHASES)[number];
 
 interface Entry {

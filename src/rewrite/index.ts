@@ -11,6 +11,7 @@ import { blasSpecializations } from './blas.js';
 import { stabilizations } from './stabilize.js';
 import type { GraphPass } from './rewriter.js';
 import { fuseElemwise } from './fusion.js';
+import { inplaceElemwise } from './inplace.js';
 import { fillRewrites } from './fill.js';
 import { mulDivRewrites } from './mulDiv.js';
 
@@ -28,6 +29,7 @@ for (const rw of specializations) rewriteDB.registerNode(rw, 'specialize');
 // BLAS: dot plus a scaled add → Gemm / Gemv / Ger (see rewrite/blas.ts).
 for (const rw of blasSpecializations) rewriteDB.registerNode(rw, 'specialize', ['fast_run', 'blas']);
 rewriteDB.registerPass(fuseElemwise, 'fusion', ['fast_run', 'fusion']);
+rewriteDB.registerPass(inplaceElemwise, 'inplace', ['fast_run', 'inplace']);
 rewriteDB.registerPass(merge('finalMerge'), 'finalMerge', ['fast_run', 'fast_compile']);
 
 export { rewriteDB, RewriteDB, PHASES, type Phase, type RewriteQuery, type PassReport } from './db.js';
@@ -35,5 +37,6 @@ export { P, match, uniformConstant, type Pattern, type Bindings } from './patter
 export { nodeRewriter, patternRewriter, conform, RewriteTypeError, type NodeRewriter, type GraphPass } from './rewriter.js';
 export { equilibrium } from './equilibrium.js';
 export { fuseElemwise } from './fusion.js';
+export { inplaceElemwise } from './inplace.js';
 export { mergeDuplicates } from './merge.js';
 export { constantFolding, CONSTANT_FOLDING_MAX_SIZE } from './constantFolding.js';

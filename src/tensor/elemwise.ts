@@ -14,7 +14,7 @@ import type { ScalarOp } from '../scalar/scalarOp.js';
 import { TensorType, type StaticDim } from './type.js';
 import { TensorVariable } from './variable.js';
 import { dimshuffle } from './dimshuffle.js';
-import { reuseOrAllocate, nodeError } from './runtime.js';
+import { outputBuffer, nodeError } from './runtime.js';
 import { constant } from './asTensor.js';
 import { NullGradient, type InputGradient } from '../graph/gradientTerms.js';
 import { isFloat } from '../ndarray/dtype.js';
@@ -24,16 +24,21 @@ import { add, cast, fill, zerosLike } from './math.js';
 import { sum } from './reduce.js';
 
 export class Elemwise extends Op {
-  override readonly props = ['scalarOp'];
+  override readonly props = ['scalarOp', 'inplace'];
+  override readonly destroyMap: Readonly<Record<number, readonly number[]>>;
   readonly scalarOp: ScalarOp;
+  /** The input whose buffer the output overwrites (set only by the in-place rewrite), or null. */
+  readonly inplace: number | null;
 
-  constructor(scalarOp: ScalarOp) {
+  constructor(scalarOp: ScalarOp, inplace: number | null = null) {
     super();
     this.scalarOp = scalarOp;
+    this.inplace = inplace;
+    this.destroyMap = inplace === null ? {} : { 0: [inplace] };
   }
 
   override get name(): string {
-    return `Elemwise{${this.scalarOp}}`;
+    return this.inplace === null ? `Elemwise{${this.scalarOp}}` : `Elemwise{${this.scalarOp},inplace${this.inplace}}`;
   }
 
   override toString(): string {
@@ -67,7 +72,7 @@ export class Elemwise extends Op {
     const arrays = inputs as readonly NDArray[];
     const outType = node.outputs[0]!.type as TensorType;
     const shape = elemwiseOutputShape(node, arrays);
-    const out = reuseOrAllocate(outputs[0]!, outType.dtype, shape);
+    const out = outputBuffer(this, outputs[0]!, outType.dtype, shape, arrays);
     const fn = this.scalarOp.impl(
       arrays.map((a) => a.dtype),
       outType.dtype,

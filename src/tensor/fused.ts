@@ -21,7 +21,7 @@ import { elementwisePart, kernelKey, kernelToString, reducedValueDtype, stepFunc
 import { TensorType } from './type.js';
 import { TensorVariable } from './variable.js';
 import { broadcastStaticShape, broadcastSymbolicShape, elemwiseOutputShape } from './elemwise.js';
-import { reuseOrAllocate } from './runtime.js';
+import { outputBuffer, reuseOrAllocate } from './runtime.js';
 import { CAReduce } from './reduce.js';
 
 /** The inputs of a fused node, checked against its kernel: tensors of the kernel's dtypes, all of one rank. */
@@ -38,20 +38,27 @@ function kernelInputs(op: Op, kernel: ElementwiseKernel, inputs: readonly Variab
 }
 
 export class FusedElemwise extends Op {
-  override readonly props = ['kernelId'];
+  override readonly props = ['kernelId', 'inplace'];
+  override readonly destroyMap: Readonly<Record<number, readonly number[]>>;
   readonly kernel: ElementwiseKernel;
   /** Equal kernels have equal ids, so merge can treat equal fused nodes as one. */
   readonly kernelId: string;
+  /** The input whose buffer output 0 overwrites (set only by the in-place rewrite), or null. */
+  readonly inplace: number | null;
 
-  constructor(kernel: ElementwiseKernel) {
+  constructor(kernel: ElementwiseKernel, inplace: number | null = null) {
     super();
     if (kernel.reduce !== undefined) throw new TypeError('a FusedElemwise kernel cannot reduce; use FusedReduce');
+    // Outputs are computed one after another, so only a single-output kernel may overwrite an input.
+    if (inplace !== null && kernel.outputs.length !== 1) throw new TypeError('only a single-output kernel can work in place');
     this.kernel = kernel;
     this.kernelId = kernelKey(kernel);
+    this.inplace = inplace;
+    this.destroyMap = inplace === null ? {} : { 0: [inplace] };
   }
 
   override toString(): string {
-    return `FusedElemwise{${kernelToString(this.kernel)}}`;
+    return `FusedElemwise{${kernelToString(this.kernel)}${this.inplace === null ? '' : `, inplace${this.inplace}`}}`;
   }
 
   override makeNode(...inputs: Variable[]): Apply<this> {
@@ -68,7 +75,7 @@ export class FusedElemwise extends Op {
   override perform(node: Apply, inputs: readonly unknown[], outputs: OutputCell[]): void {
     const arrays = inputs as readonly NDArray[];
     const shape = elemwiseOutputShape(node, arrays);
-    const outs = this.kernel.outputDtypes.map((d, i) => reuseOrAllocate(outputs[i]!, d, shape));
+    const outs = this.kernel.outputDtypes.map((d, i) => (i === 0 ? outputBuffer(this, outputs[0]!, d, shape, arrays) : reuseOrAllocate(outputs[i]!, d, shape)));
     evaluateKernel(this.kernel, arrays.map((a) => a.broadcastTo(shape)), outs);
     outs.forEach((o, i) => (outputs[i]!.value = o));
   }

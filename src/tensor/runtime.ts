@@ -3,7 +3,7 @@
  * are reused between calls, and run-time errors that point at the node.
  */
 import type { Apply } from '../graph/apply.js';
-import type { OutputCell } from '../graph/op.js';
+import type { Op, OutputCell } from '../graph/op.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import type { DType } from '../ndarray/dtype.js';
 import { ShapeError } from '../errors.js';
@@ -27,6 +27,23 @@ export function reuseOrAllocate(cell: OutputCell, dtype: DType, shape: readonly 
     return prev;
   }
   return NDArray.empty(dtype, shape);
+}
+
+/**
+ * The buffer for output 0 of a node whose op may overwrite one of its
+ * inputs (`destroyMap = {0: [i]}`, set by the in-place rewrite): that input's
+ * own array when it is contiguous with the output's dtype and shape, else a
+ * reused or new buffer as for any op.
+ */
+export function outputBuffer(op: Op, cell: OutputCell, dtype: DType, shape: readonly number[], inputs: readonly unknown[]): NDArray {
+  const destroyed = op.destroyMap[0];
+  if (destroyed !== undefined) {
+    const a = inputs[destroyed[0]!];
+    if (a instanceof NDArray && a.dtype === dtype && a.ndim === shape.length && a.shape.every((d, i) => d === shape[i]) && a.isContiguous()) {
+      return a;
+    }
+  }
+  return reuseOrAllocate(cell, dtype, shape);
 }
 
 /** An error about running `node`, naming its op and where it was built. */

@@ -17,7 +17,7 @@ import { storeConverter, type TypedArray } from '../../ndarray/dtype.js';
 import { Elemwise, elemwiseOutputShape } from '../../tensor/elemwise.js';
 import { FusedElemwise, FusedReduce } from '../../tensor/fused.js';
 import { CAReduce } from '../../tensor/reduce.js';
-import { reuseOrAllocate } from '../../tensor/runtime.js';
+import { outputBuffer, reuseOrAllocate } from '../../tensor/runtime.js';
 import type { TensorType } from '../../tensor/type.js';
 import { VM, type NodeTimer, type Thunk } from '../vm.js';
 import { renderKernel } from './renderKernel.js';
@@ -118,7 +118,8 @@ function elementwiseThunk(node: Apply): Thunk | null {
     }
     const outs: NDArray[] = [];
     for (let o = 0; o < nOut; o++) {
-      const out = reuseOrAllocate(cells[o]!, kernel.outputDtypes[o]!, shape);
+      // Output 0 of an in-place node is written into the input it destroys (see outputBuffer).
+      const out = o === 0 ? outputBuffer(node.op, cells[0]!, kernel.outputDtypes[0]!, shape, arrays) : reuseOrAllocate(cells[o]!, kernel.outputDtypes[o]!, shape);
       zeroOffsets &&= out.offset === 0;
       outs.push(out);
     }

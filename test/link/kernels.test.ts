@@ -10,34 +10,17 @@ import * as th from '../../src/index.js';
 import { Elemwise } from '../../src/tensor/elemwise.js';
 import { FusedElemwise } from '../../src/tensor/fused.js';
 import { NDArray } from '../../src/ndarray/ndarray.js';
-import type { DType } from '../../src/ndarray/dtype.js';
 import type { TensorVariable } from '../../src/tensor/variable.js';
 import { collapseLayout, renderReduceLoop, renderStridedKernel } from '../../src/link/js/renderStrided.js';
 import { kernelOfNode, reduceKernelOfNode } from '../../src/link/js/linker.js';
+import { data, expectSame } from '../helpers/assertions.js';
 
 const T = th.tensor;
 const REFERENCE = new th.Mode({ linker: 'vm' });
 const REFERENCE_UNOPTIMIZED = new th.Mode({ linker: 'vm', optimizer: null });
 const NO_OPT = new th.Mode({ optimizer: null });
 
-function data(dtype: DType, shape: readonly number[], seed: number): NDArray {
-  const size = shape.reduce((p, d) => p * d, 1);
-  let s = (seed * 2654435761) >>> 0 || 1;
-  const next = () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-  const flat = Array.from({ length: size }, () => (dtype === 'int32' ? Math.floor(next() * 2 ** 31) - 2 ** 30 : (next() - 0.45) * 3));
-  return th.array(flat, { dtype }).reshape(shape);
-}
 
-function expectSame(actual: NDArray, expected: NDArray): void {
-  expect(actual.dtype).toBe(expected.dtype);
-  expect(actual.shape).toEqual(expected.shape);
-  expect(actual.toArray()).toEqual(expected.toArray());
-}
 
 /**
  * Compiles `out` (default js linker, optimized and not) and checks it runs

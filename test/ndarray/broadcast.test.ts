@@ -8,18 +8,8 @@ import { NDArray, shapeSize } from '../../src/ndarray/ndarray.js';
 import { array, arange, zeros } from '../../src/ndarray/create.js';
 import { dtypeInfo, storeConverter, type DType } from '../../src/ndarray/dtype.js';
 import { ShapeError } from '../../src/errors.js';
+import { throws } from '../helpers/assertions.js';
 
-function throws(f: () => unknown, cls: new (...args: never[]) => Error, message: RegExp | string): void {
-  let caught: unknown;
-  try {
-    f();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(cls);
-  if (typeof message === 'string') expect((caught as Error).message).toContain(message);
-  else expect((caught as Error).message).toMatch(message);
-}
 
 const seq = (shape: number[], dtype: DType = 'float64', from = 0): NDArray =>
   arange(from, from + shapeSize(shape)).astype(dtype).reshape(shape);

@@ -9,24 +9,13 @@ import { array, zeros, ones, full, empty, arange, isArrayLike, type ArrayLike } 
 import { NDArray } from '../../src/ndarray/ndarray.js';
 import { dtypeInfo, type DType } from '../../src/ndarray/dtype.js';
 import { DTypeError, ShapeError, ValueError } from '../../src/errors.js';
+import { throws } from '../helpers/assertions.js';
 
 const ALL: DType[] = ['bool', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64', 'float32', 'float64'];
 
 /** Elements in row-major order as plain numbers. */
 const flat = (a: NDArray): number[] => Array.from(a.flatData());
 
-/** Asserts the error class and that the message matches. */
-function throws(f: () => unknown, cls: new (...args: never[]) => Error, message: RegExp | string): void {
-  let caught: unknown;
-  try {
-    f();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(cls);
-  if (typeof message === 'string') expect((caught as Error).message).toContain(message);
-  else expect((caught as Error).message).toMatch(message);
-}
 
 describe('array() from scalars', () => {
   it('numbers become 0-d float64', () => {

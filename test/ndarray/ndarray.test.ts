@@ -9,22 +9,12 @@ import { array, arange, zeros, full } from '../../src/ndarray/create.js';
 import { dtypeInfo, type DType, type TypedArray } from '../../src/ndarray/dtype.js';
 import { heapAllocator, setAllocator, allocate, type Allocator } from '../../src/ndarray/allocator.js';
 import { ShapeError } from '../../src/errors.js';
+import { throws } from '../helpers/assertions.js';
 
 const ALL: DType[] = ['bool', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64', 'float32', 'float64'];
 
 const flat = (a: NDArray): number[] => Array.from(a.flatData());
 
-function throws(f: () => unknown, cls: new (...args: never[]) => Error, message: RegExp | string): void {
-  let caught: unknown;
-  try {
-    f();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(cls);
-  if (typeof message === 'string') expect((caught as Error).message).toContain(message);
-  else expect((caught as Error).message).toMatch(message);
-}
 
 /** 0, 1, ..., n-1 as a float64 array of `shape`. */
 const seq = (shape: number[], dtype: DType = 'float64'): NDArray => arange(shapeSize(shape)).astype(dtype).reshape(shape);

@@ -13,12 +13,12 @@ import { FusedElemwise, FusedReduce } from '../../src/tensor/fused.js';
 import { CAReduce } from '../../src/tensor/reduce.js';
 import type { CompiledFunction } from '../../src/compile/function.js';
 import { NDArray } from '../../src/ndarray/ndarray.js';
-import type { DType } from '../../src/ndarray/dtype.js';
 import * as S from '../../src/scalar/ops.js';
 import type { ScalarOp } from '../../src/scalar/scalarOp.js';
 import type { TensorVariable } from '../../src/tensor/variable.js';
 import { expectAllClose } from '../helpers/allclose.js';
 import fc from 'fast-check';
+import { data, expectSame } from '../helpers/assertions.js';
 
 const T = th.tensor;
 
@@ -37,26 +37,7 @@ function opsOf(f: CompiledFunction<unknown>): string[] {
     .sort();
 }
 
-/** Deterministic data with every bit of the mantissa in use (so summation order shows). */
-function data(dtype: DType, shape: readonly number[], seed: number): NDArray {
-  const size = shape.reduce((p, d) => p * d, 1);
-  let s = (seed * 2654435761) >>> 0 || 1;
-  const next = () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-  const flat = Array.from({ length: size }, () => (dtype === 'int32' ? Math.floor(next() * 2 ** 31) - 2 ** 30 : (next() - 0.45) * 3));
-  return th.array(flat, { dtype }).reshape(shape);
-}
 
-/** Bitwise equality: same dtype, shape and values (Object.is per element: -0 is not 0, NaN is NaN). */
-function expectSame(actual: NDArray, expected: NDArray): void {
-  expect(actual.dtype).toBe(expected.dtype);
-  expect(actual.shape).toEqual(expected.shape);
-  expect(actual.toArray()).toEqual(expected.toArray());
-}
 
 /** Compiles `out` fused and in every reference mode; checks the structure and that all agree exactly. */
 function checkFused(inputs: TensorVariable[], out: TensorVariable, args: readonly unknown[], expectNodes?: string[]): NDArray {

@@ -20,8 +20,6 @@ const REFERENCE = new th.Mode({ linker: 'vm' });
 const REFERENCE_UNOPTIMIZED = new th.Mode({ linker: 'vm', optimizer: null });
 const NO_OPT = new th.Mode({ optimizer: null });
 
-
-
 /**
  * Compiles `out` (default js linker, optimized and not) and checks it runs
  * without any elementwise `perform` and equals the reference VM exactly.

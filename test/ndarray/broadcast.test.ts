@@ -10,7 +10,6 @@ import { dtypeInfo, storeConverter, type DType } from '../../src/ndarray/dtype.j
 import { ShapeError } from '../../src/errors.js';
 import { throws } from '../helpers/assertions.js';
 
-
 const seq = (shape: number[], dtype: DType = 'float64', from = 0): NDArray =>
   arange(from, from + shapeSize(shape)).astype(dtype).reshape(shape);
 

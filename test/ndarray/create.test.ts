@@ -16,7 +16,6 @@ const ALL: DType[] = ['bool', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint1
 /** Elements in row-major order as plain numbers. */
 const flat = (a: NDArray): number[] => Array.from(a.flatData());
 
-
 describe('array() from scalars', () => {
   it('numbers become 0-d float64', () => {
     const a = array(2.5);

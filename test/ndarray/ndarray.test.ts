@@ -15,7 +15,6 @@ const ALL: DType[] = ['bool', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint1
 
 const flat = (a: NDArray): number[] => Array.from(a.flatData());
 
-
 /** 0, 1, ..., n-1 as a float64 array of `shape`. */
 const seq = (shape: number[], dtype: DType = 'float64'): NDArray => arange(shapeSize(shape)).astype(dtype).reshape(shape);
 

@@ -37,8 +37,6 @@ function opsOf(f: CompiledFunction<unknown>): string[] {
     .sort();
 }
 
-
-
 /** Compiles `out` fused and in every reference mode; checks the structure and that all agree exactly. */
 function checkFused(inputs: TensorVariable[], out: TensorVariable, args: readonly unknown[], expectNodes?: string[]): NDArray {
   const f = th.function(inputs, out);

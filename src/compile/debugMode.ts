@@ -35,7 +35,7 @@ import { constantData } from '../graph/variable.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { isFloat, type DType } from '../ndarray/dtype.js';
 import { TheanoError } from '../errors.js';
-import { VM, slotNumbering, type NodeTimer } from '../link/vm.js';
+import { VM, schedule, slotNumbering, type NodeTimer } from '../link/vm.js';
 import { jsLinker, runsGeneratedCode } from '../link/js/linker.js';
 import type { PassReport } from '../rewrite/db.js';
 import type { LinkerName } from './mode.js';
@@ -95,6 +95,8 @@ export class DebugVM {
   private readonly outputSlots: number[];
   private readonly constantSlots: [number, unknown][];
   private readonly referenceVM: VM;
+  /** Positions of the graph inputs an in-place node overwrites. */
+  private readonly destroyedInputs: ReadonlySet<number>;
 
   constructor(
     private readonly fgraph: FunctionGraph,
@@ -104,7 +106,7 @@ export class DebugVM {
     checkOutputTypes(fgraph, reference, options);
     const { slotOf, slot } = slotNumbering();
     this.inputSlots = fgraph.inputs.map(slot);
-    const order = fgraph.toposort();
+    const order = schedule(fgraph); // tail destroyers last, as the VM runs them
     this.steps = order.map((node, k) => {
       const unique = [...new Set(node.inputs)];
       const graph = new FunctionGraph(unique, node.outputs, { clone: false });
@@ -124,6 +126,9 @@ export class DebugVM {
     this.constantSlots = [...slotOf].filter(([v]) => v.isConstant()).map(([v, s]) => [s, constantData(v)]);
     this.nSlots = slotOf.size;
     this.referenceVM = new VM(reference);
+    this.destroyedInputs = new Set(
+      order.flatMap((n) => Object.values(n.op.destroyMap).flat().map((i) => fgraph.inputs.indexOf(n.inputs[i]!))).filter((i) => i >= 0),
+    );
   }
 
   /** Computes the outputs as the optimized graph does, checking each node and the results; see the module comment. */
@@ -131,6 +136,21 @@ export class DebugVM {
     this.release(inputs);
     // The reference gets copies: in-place nodes of the optimized graph may overwrite the inputs.
     const referenceInputs = inputs.map(copyValue);
+    try {
+      return this.runChecked(inputs, referenceInputs);
+    } catch (e) {
+      // A failed call leaves the inputs in-place nodes overwrote (shared values) as they were.
+      inputs.forEach((v, i) => {
+        const saved = referenceInputs[i];
+        if (v instanceof NDArray && saved instanceof NDArray && v.isContiguous() && v.size === saved.size && this.destroyedInputs.has(i)) {
+          v.data.set(saved.data.subarray(saved.offset, saved.offset + saved.size) as never, v.offset);
+        }
+      });
+      throw e;
+    }
+  }
+
+  private runChecked(inputs: readonly unknown[], referenceInputs: readonly unknown[]): unknown[] {
     const values = new Array<unknown>(this.nSlots);
     for (const [s, v] of this.constantSlots) values[s] = v;
     this.inputSlots.forEach((s, i) => (values[s] = inputs[i]));

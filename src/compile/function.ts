@@ -17,6 +17,7 @@ import { asTensorVariable, type TensorLike } from '../tensor/asTensor.js';
 import { VM } from '../link/vm.js';
 import { jsLinker } from '../link/js/linker.js';
 import { rewriteDB, type PassReport } from '../rewrite/index.js';
+import { allowDestroying } from '../rewrite/inplace.js';
 import { SharedVariable } from './shared.js';
 import { In, Out } from './io.js';
 import { Mode, resolveMode } from './mode.js';
@@ -255,6 +256,11 @@ export function compileFunction(
     }
   }
   const unrewritten = mode.debug ? new FunctionGraph(fgraph.inputs, fgraph.outputs) : null; // DebugMode hook: a copy before rewriting
+  // What the in-place rewrite may overwrite: mutable inputs, and shared variables through their own update.
+  allowDestroying(fgraph, {
+    mutableInputs: new Set(ins.filter((a) => a.mutable).map((a) => a.variable)),
+    updates: new Map(updatePairs.map(([t], k) => [t, outs.length + k] as [Variable, number])),
+  });
   const rewrites = rewriteDB.optimize(fgraph, { optimizer: mode.optimizer, including: mode.including, excluding: mode.excluding });
 
   const profile = options.profile instanceof ProfileStats ? options.profile : options.profile ? new ProfileStats(name) : null;
@@ -269,14 +275,39 @@ export function compileFunction(
   const constantStorage = [...fgraph.variables].flatMap((v) => (v instanceof TensorConstant ? [v.data.data as object] : []));
   const nIn = ins.length;
   const runInputs: unknown[] = new Array(nIn + sharedInputs.length);
+  // Graph inputs an in-place node overwrites (positions in runInputs): mutable inputs, and shared
+  // variables whose storage then holds their new value.
+  const destroyedInputs = fgraph.toposort().flatMap((node) =>
+    Object.values(node.op.destroyMap)
+      .flat()
+      .map((i) => fgraph.inputs.indexOf(node.inputs[i]!))
+      .filter((k) => k >= 0),
+  );
+  // Before the VM runs the in-place updates of shared variables, the other updates' values are checked,
+  // so a value of a wrong run-time shape fails the call before any shared storage is overwritten.
+  const checkUpdatesBeforeTail = (outputsSoFar: readonly unknown[]): void => {
+    for (let k = 0; k < updatePairs.length; k++) {
+      const v = outputsSoFar[nOut + k];
+      if (v instanceof NDArray) checkUpdateValue(name, updatePairs[k]![0], v);
+    }
+  };
   const call = (...args: unknown[]): NDArray | NDArray[] => {
     const t0 = profile ? performance.now() : 0;
     const values = bindArguments(name, ins, names, args, options.allowInputDowncast ?? false);
     for (let i = 0; i < nIn; i++) runInputs[i] = values[i];
     for (let k = 0; k < sharedInputs.length; k++) runInputs[nIn + k] = sharedInputs[k]!.container.value;
+    // A value overwritten in place must be read by nothing else under another name (another argument,
+    // or a shared variable holding the same storage through borrow), nor be storage the caller holds
+    // (a shared value handed out or taken in with borrow): else it runs on a copy.
+    for (const j of destroyedInputs) {
+      const data = (runInputs[j] as NDArray).data;
+      if ((j >= nIn && sharedInputs[j - nIn]!.lentStorage === data) || runInputs.some((v, i) => i !== j && (v as NDArray).data === data)) {
+        runInputs[j] = (runInputs[j] as NDArray).copy();
+      }
+    }
     let results: NDArray[];
     try {
-      results = vm.run(runInputs) as NDArray[];
+      results = vm.run(runInputs, checkUpdatesBeforeTail) as NDArray[];
     } catch (e) {
       // Errors from inside the graph name the op and node; add which function was running.
       if (e instanceof TheanoError && !e.message.startsWith(`${name}: `)) e.message = `${name}: ${e.message}`;
@@ -301,8 +332,17 @@ export function compileFunction(
     // A shared variable owns its storage too: never the caller's array, another shared value
     // (old or new: two updates may compute the same expression), or an output.
     const newShared: NDArray[] = new Array(updatePairs.length);
-    for (let k = 0; k < updatePairs.length; k++) newShared[k] = own(checkUpdateValue(name, updatePairs[k]![0], results[nOut + k]!));
-    // Commit: nothing above has touched shared state, so a failure leaves it as it was.
+    for (let k = 0; k < updatePairs.length; k++) {
+      const [target] = updatePairs[k]!;
+      const value = checkUpdateValue(name, target, results[nOut + k]!);
+      // Updated in place: the new value is the variable's own storage, which nothing else took.
+      const inPlace = value.data === (target.container.value as NDArray).data && destroyedInputs.length > 0 && !escaped.some((e) => e.data === value.data);
+      if (inPlace) escaped.push(value);
+      newShared[k] = inPlace ? value : own(value);
+    }
+    // Commit. Nothing above has touched shared state except in-place updates, which the VM runs last,
+    // after checking their inputs, and which cannot fail once they start (rewrite/inplace.ts): a call
+    // that throws leaves every shared value as it was.
     for (let k = 0; k < updatePairs.length; k++) updatePairs[k]![0].container.value = newShared[k]!;
     vm.release(escaped);
     if (profile) {

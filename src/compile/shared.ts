@@ -40,6 +40,11 @@ export class SharedVariable extends TensorVariable {
   defaultUpdate: TensorVariable | null = null;
   /** The current value; functions read and replace it here. */
   readonly container: { value: NDArray };
+  /**
+   * Storage the caller holds too (handed out or taken in with borrow): a
+   * function that updates this variable in place runs on a copy instead.
+   */
+  lentStorage: object | null = null;
 
   constructor(type: TensorType, value: NDArray, name: string | null, { strict = false, allowDowncast = false } = {}) {
     super(type, null, 0, name);
@@ -50,6 +55,7 @@ export class SharedVariable extends TensorVariable {
 
   /** The current value: a copy, or the internal array itself with `{borrow: true}`. */
   getValue({ borrow = false }: BorrowOption = {}): NDArray {
+    if (borrow) this.lentStorage = this.container.value.data;
     return borrow ? this.container.value : this.container.value.copy();
   }
 
@@ -67,6 +73,7 @@ export class SharedVariable extends TensorVariable {
       throw e;
     }
     this.container.value = !borrow && filtered === value ? filtered.copy() : filtered;
+    if (filtered === value) this.lentStorage = this.container.value.data;
   }
 
   override toString(): string {
@@ -87,5 +94,7 @@ export function shared(value: ArrayLike, name: string | null = null, options: Sh
     throw new TypeError(`shared ${name ?? ''}: broadcastable has ${broadcastable.length} entries for a ${data.ndim}-d value`);
   }
   const type = new TensorType(data.dtype, broadcastable);
-  return new SharedVariable(type, data, name, options);
+  const variable = new SharedVariable(type, data, name, options);
+  if (borrowed && variable.container.value === data) variable.lentStorage = data.data;
+  return variable;
 }

@@ -42,6 +42,13 @@ export abstract class Op {
   inferShape?(node: Apply, inputShapes: readonly SymbolicShape[]): SymbolicShape[];
 
   /**
+   * Throws what `perform` would throw for these inputs before it writes
+   * anything (the VM checks in-place updates of shared state this way before
+   * the first of them runs, so a failing call leaves them untouched).
+   */
+  checkInputs?(node: Apply, inputs: readonly unknown[]): void;
+
+  /**
    * The gradient of a scalar cost with respect to each input, given its
    * gradient with respect to each output (zeros for outputs it does not
    * reach). Ops without a rule leave this undefined: asking for a gradient

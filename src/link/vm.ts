@@ -48,6 +48,32 @@ interface Step {
   thunk: Thunk;
 }
 
+/**
+ * Whether `node` overwrites an input of the graph (a mutable input or a
+ * shared variable, see rewrite/inplace.ts) and its outputs are read only as
+ * the graph's outputs: such a node can run last.
+ */
+export function isTailDestroyer(fgraph: FunctionGraph, node: Apply): boolean {
+  const destroyed = Object.values(node.op.destroyMap).flat();
+  return (
+    destroyed.some((i) => fgraph.inputs.includes(node.inputs[i]!)) &&
+    node.outputs.every((o) => fgraph.clients(o).every((c) => c.node === 'output'))
+  );
+}
+
+/**
+ * The order nodes run in: topological, except that tail destroyers run
+ * after every other node — after every other reader of the value they
+ * overwrite, and after everything that could fail (see `VM.run`).
+ */
+export function schedule(fgraph: FunctionGraph): Apply[] {
+  const order = fgraph.toposort();
+  const tail = order.filter((n) => isTailDestroyer(fgraph, n));
+  if (tail.length === 0) return order;
+  const last = new Set(tail);
+  return [...order.filter((n) => !last.has(n)), ...tail];
+}
+
 /** The storage behind a runtime value, for alias checks: views share it (null for non-arrays). */
 export function storageOf(value: unknown): object | null {
   return value instanceof NDArray ? value.data : null;
@@ -60,11 +86,15 @@ export class VM {
   private readonly outputSlots: number[];
   private readonly constantSlots: [number, unknown][];
   private readonly profile: NodeTimer | null;
+  /** The index of the first tail destroyer in `steps` (steps.length when none). */
+  private readonly tailStart: number;
 
   constructor(fgraph: FunctionGraph, profile: NodeTimer | null = null, makeThunk: ThunkMaker | null = null) {
     const { slotOf, slot } = slotNumbering();
     this.inputSlots = fgraph.inputs.map(slot);
-    this.steps = fgraph.toposort().map((node) => ({
+    const order = schedule(fgraph);
+    this.tailStart = order.length - order.filter((n) => isTailDestroyer(fgraph, n)).length;
+    this.steps = order.map((node) => ({
       node,
       inputSlots: node.inputs.map(slot),
       outputSlots: node.outputs.map(slot),
@@ -82,7 +112,7 @@ export class VM {
    * error (theano-ts errors name the node), or wraps any other failure in a
    * TheanoError naming the node and where it was built.
    */
-  run(inputs: readonly unknown[]): unknown[] {
+  run(inputs: readonly unknown[], beforeTail?: (outputsSoFar: readonly unknown[]) => void): unknown[] {
     // A kept buffer may come back as an input (a borrowed output passed to the next call, or
     // stored in a shared variable with borrow): an op reusing it would overwrite its own input.
     this.release(inputs);
@@ -90,7 +120,13 @@ export class VM {
     for (const [s, v] of this.constantSlots) values[s] = v;
     this.inputSlots.forEach((s, i) => (values[s] = inputs[i]));
     const args: unknown[] = [];
-    for (const step of this.steps) {
+    for (let k = 0; k < this.steps.length; k++) {
+      const step = this.steps[k]!;
+      // Before the first tail destroyer overwrites a shared value, check the inputs of all of them.
+      if (k === this.tailStart) {
+        this.checkTail(values);
+        beforeTail?.(this.outputSlots.map((s) => values[s]));
+      }
       args.length = 0;
       for (const s of step.inputSlots) args.push(values[s]);
       const start = this.profile ? performance.now() : 0;
@@ -105,6 +141,21 @@ export class VM {
       for (let k = 0; k < step.outputSlots.length; k++) values[step.outputSlots[k]!] = step.cells[k]!.value;
     }
     return this.outputSlots.map((s) => values[s]);
+  }
+
+  /** Throws what any tail destroyer would throw before it writes (their inputs are all computed by now). */
+  private checkTail(values: readonly unknown[]): void {
+    for (let k = this.tailStart; k < this.steps.length; k++) {
+      const { node, inputSlots } = this.steps[k]!;
+      if (node.op.checkInputs === undefined) continue;
+      try {
+        node.op.checkInputs(node, inputSlots.map((s) => values[s]));
+      } catch (e) {
+        if (e instanceof TheanoError) throw e;
+        const message = e instanceof Error ? e.message : String(e);
+        throw new TheanoError(`${node.op} failed: ${message}\n  node built at ${node.trace}`, { cause: e });
+      }
+    }
   }
 
   /**

@@ -85,6 +85,10 @@ export class Elemwise extends Op {
     outputs[0]!.value = out;
   }
 
+  override checkInputs(node: Apply, inputs: readonly unknown[]): void {
+    elemwiseOutputShape(node, inputs as readonly NDArray[]);
+  }
+
   override inferShape(node: Apply, inputShapes: readonly SymbolicShape[]): SymbolicShape[] {
     return [broadcastSymbolicShape(node, inputShapes)];
   }

@@ -80,6 +80,10 @@ export class FusedElemwise extends Op {
     outs.forEach((o, i) => (outputs[i]!.value = o));
   }
 
+  override checkInputs(node: Apply, inputs: readonly unknown[]): void {
+    elemwiseOutputShape(node, inputs as readonly NDArray[]);
+  }
+
   override inferShape(node: Apply, inputShapes: readonly SymbolicShape[]): SymbolicShape[] {
     const dims = broadcastSymbolicShape(node, inputShapes);
     return node.outputs.map(() => dims);

@@ -5,18 +5,9 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as th from '../../src/index.js';
+import { thrown } from '../helpers/assertions.js';
 
 const T = th.tensor;
-
-/** The error `fn` throws (fails the test when it does not throw). */
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected an error, none was thrown');
-}
 
 /** The line number of the caller, as stack traces print it. */
 function lineHere(): number {

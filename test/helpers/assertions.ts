@@ -43,3 +43,13 @@ export function data(dtype: DType, shape: readonly number[], seed: number): NDAr
   const flat = Array.from({ length: size }, () => (dtype === 'int32' ? Math.floor(next() * 2 ** 31) - 2 ** 30 : (next() - 0.45) * 3));
   return array(flat, { dtype }).reshape(shape);
 }
+
+/** The error `fn` throws (fails the test if it does not). */
+export function thrown(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected a throw');
+}

@@ -13,6 +13,7 @@ import type { NDArray } from '../../src/ndarray/ndarray.js';
 import type { DType } from '../../src/ndarray/dtype.js';
 import { DTypeError, ShapeError } from '../../src/errors.js';
 import { expectAllClose } from '../helpers/allclose.js';
+import { thrown } from '../helpers/assertions.js';
 
 const T = th.tensor;
 const THIS_FILE = 'test/tensor/blas.test.ts';
@@ -60,16 +61,6 @@ function perform(node: th.graph.Apply, inputs: NDArray[]): NDArray {
   const cells: OutputCell[] = [{ value: undefined }];
   node.op.perform(node, inputs, cells);
   return cells[0]!.value as NDArray;
-}
-
-/** The error `fn` throws. */
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected an error');
 }
 
 describe.each(DTYPES)('Gemm (%s)', (dtype) => {

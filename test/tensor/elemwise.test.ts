@@ -17,6 +17,7 @@ import { array, arange } from '../../src/ndarray/create.js';
 import { NDArray } from '../../src/ndarray/ndarray.js';
 import { DTypeError, ShapeError } from '../../src/errors.js';
 import { expectAllClose } from '../helpers/allclose.js';
+import { thrown } from '../helpers/assertions.js';
 
 /** The Elemwise node that produced `v`. */
 const nodeOf = (v: TensorVariable): Apply => {
@@ -47,16 +48,6 @@ function perform(out: TensorVariable, given: [Variable, NDArray][], cells: { val
   const node = nodeOf(out);
   node.op.perform(node, inputValues(node, new Map(given)), cells);
   return cells[0]!.value as NDArray;
-}
-
-/** The error `fn` throws (fails the test if it does not). */
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
 }
 
 describe('Elemwise.makeNode', () => {

@@ -1,13 +1,19 @@
 /**
- * Elementwise fusion: a chain of Elemwise nodes whose intermediate results
- * are used only inside the chain becomes one FusedElemwise node — one pass
- * over the data, no temporary arrays. Intermediates must have the chain's
- * output broadcast pattern, so nothing is computed more often than before.
+ * Elementwise fusion: a chain of Elemwise nodes becomes one FusedElemwise
+ * node — one pass over the data, no temporary arrays. Intermediates must
+ * have the chain's output broadcast pattern, so nothing is computed more
+ * often than before. An intermediate that is also read outside the chain
+ * (by another node, or as a result of the function) is not an obstacle: it
+ * becomes one more output of the kernel, stored in the same pass — unless
+ * fusing it would make the fused node depend on itself (the outside reader
+ * feeding back into the chain).
  *
  * A reduction (CAReduce with an identity: sum, prod, max, min, all, any)
  * whose input is such a chain, used by nothing else, joins it: the chain
  * and the fold become one FusedReduce node (`sum(exp(x) * w)`, the mean of
- * a cross-entropy), whose loop folds each value as it is computed.
+ * a cross-entropy), whose loop folds each value as it is computed. Its
+ * intermediates must be used inside the chain only (a reducing kernel has
+ * one output).
  */
 import { Apply } from '../graph/apply.js';
 import type { FunctionGraph } from '../graph/fgraph.js';
@@ -26,9 +32,44 @@ function isFusable(node: Apply): boolean {
   return node.op instanceof Elemwise || (node.op instanceof FusedElemwise && node.op.kernel.outputs.length === 1);
 }
 
-/** The largest group fusable into `root`: producers used only inside the group, with the same pattern. */
-function growGroup(fgraph: FunctionGraph, root: Apply, taken: ReadonlySet<Apply>): Set<Apply> {
+/**
+ * Whether fusing `group` into one node keeps the graph acyclic: no value
+ * the group reads from outside may be computed from the group's own results
+ * (a node outside that reads an intermediate and feeds the chain again).
+ * Only nodes at or after the group's first position in `position` can
+ * descend from it; nodes made during the pass (absent there) are searched.
+ */
+function isConvex(group: ReadonlySet<Apply>, position: ReadonlyMap<Apply, number>): boolean {
+  let first = Infinity;
+  for (const n of group) first = Math.min(first, position.get(n) ?? Infinity);
+  const seen = new Set<Apply>();
+  const stack: Apply[] = [];
+  for (const n of group) for (const i of n.inputs) if (i.owner !== null && !group.has(i.owner)) stack.push(i.owner);
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (group.has(node)) return false;
+    if (seen.has(node) || (position.get(node) ?? Infinity) < first) continue;
+    seen.add(node);
+    for (const i of node.inputs) if (i.owner !== null) stack.push(i.owner);
+  }
+  return true;
+}
+
+/**
+ * The largest group fusable into `root`: producers with the root's pattern,
+ * used only inside the group — or, with `exports`, also outside it, their
+ * results then becoming extra outputs of the kernel (listed in `exported`).
+ */
+function growGroup(
+  fgraph: FunctionGraph,
+  root: Apply,
+  taken: ReadonlySet<Apply>,
+  position: ReadonlyMap<Apply, number>,
+  exports: boolean,
+): { group: Set<Apply>; exported: Variable[] } {
   const group = new Set<Apply>([root]);
+  const exported: Variable[] = [];
+  const rootType = root.outputs[0]!.type;
   const pattern = patternOf(root.outputs[0]!);
   for (let grew = true; grew; ) {
     grew = false;
@@ -37,18 +78,26 @@ function growGroup(fgraph: FunctionGraph, root: Apply, taken: ReadonlySet<Apply>
         const p = input.owner;
         if (p === null || group.has(p) || taken.has(p) || !isFusable(p)) continue;
         if (patternOf(input) !== pattern) continue;
-        const clients = fgraph.clients(input);
-        if (!clients.every((c) => c.node !== 'output' && group.has(c.node))) continue;
+        const inside = fgraph.clients(input).every((c) => c.node !== 'output' && group.has(c.node));
+        // An exported value keeps its type: the fused node's outputs all have the root's.
+        if (!inside && !(exports && input.type.equals(rootType))) continue;
         group.add(p);
+        if (exported.length > 0 || !inside) {
+          if (!isConvex(group, position)) {
+            group.delete(p);
+            continue;
+          }
+        }
+        if (!inside) exported.push(input);
         grew = true;
       }
     }
   }
-  return group;
+  return { group, exported };
 }
 
-/** The kernel computing `group` (nodes in dependency order) from its outside inputs. */
-function buildKernel(ordered: readonly Apply[], root: Apply): { kernel: ElementwiseKernel; inputs: Variable[] } {
+/** The kernel computing `results` from the group's outside inputs (nodes in dependency order). */
+function buildKernel(ordered: readonly Apply[], results: readonly Variable[]): { kernel: ElementwiseKernel; inputs: Variable[] } {
   const inside = new Set(ordered.flatMap((n) => n.outputs));
   const inputs: Variable[] = [];
   const number = new Map<Variable, number>();
@@ -84,20 +133,19 @@ function buildKernel(ordered: readonly Apply[], root: Apply): { kernel: Elementw
     });
     number.set(node.outputs[0]!, inputs.length + steps.length - 1);
   }
-  const out = root.outputs[0]!;
   return {
     kernel: {
       inputDtypes: inputs.map((i) => (i.type as TensorType).dtype),
       steps,
-      outputs: [number.get(out)!],
-      outputDtypes: [(out.type as TensorType).dtype],
+      outputs: results.map((r) => number.get(r)!),
+      outputDtypes: results.map((r) => (r.type as TensorType).dtype),
     },
     inputs,
   };
 }
 
 /** The chain a reduction `root` can absorb: its input's producer and what fuses into it; null when there is none. */
-function reducibleGroup(fgraph: FunctionGraph, root: Apply, taken: ReadonlySet<Apply>): Set<Apply> | null {
+function reducibleGroup(fgraph: FunctionGraph, root: Apply, taken: ReadonlySet<Apply>, position: ReadonlyMap<Apply, number>): Set<Apply> | null {
   const op = root.op as CAReduce;
   if (op.scalarOp.identity === undefined) return null;
   const x = root.inputs[0]!;
@@ -105,7 +153,7 @@ function reducibleGroup(fgraph: FunctionGraph, root: Apply, taken: ReadonlySet<A
   if (producer === null || taken.has(producer) || !isFusable(producer)) return null;
   // The elementwise result must be needed by this reduction only (else it is stored anyway).
   if (!fgraph.clients(x).every((c) => c.node === root)) return null;
-  return growGroup(fgraph, producer, taken);
+  return growGroup(fgraph, producer, taken, position, false).group;
 }
 
 export const fuseElemwise: GraphPass = {
@@ -121,11 +169,11 @@ export const fuseElemwise: GraphPass = {
       if (taken.has(root) || !fgraph.applyNodes.has(root)) continue;
       if (root.op instanceof CAReduce) {
         // Reductions come after their producers in the order, so they claim their chain first.
-        const group = reducibleGroup(fgraph, root, taken);
+        const group = reducibleGroup(fgraph, root, taken, position);
         if (group === null) continue;
         const ordered = sorted(group);
         const producer = root.inputs[0]!.owner!;
-        const { kernel, inputs } = buildKernel(ordered, producer);
+        const { kernel, inputs } = buildKernel(ordered, [producer.outputs[0]!]);
         const out = root.outputs[0]!;
         const dtype = (out.type as TensorType).dtype;
         const op = new FusedReduce({ ...kernel, outputDtypes: [dtype], reduce: { op: root.op.scalarOp, axes: root.op.axes, dtype } });
@@ -139,16 +187,19 @@ export const fuseElemwise: GraphPass = {
         continue;
       }
       if (!(root.op instanceof Elemwise)) continue;
-      const group = growGroup(fgraph, root, taken);
+      const { group, exported } = growGroup(fgraph, root, taken, position, true);
       if (group.size < 2) continue;
-      for (const n of group) taken.add(n);
       const ordered = sorted(group);
-      const { kernel, inputs } = buildKernel(ordered, root);
+      const results = [root.outputs[0]!, ...exported];
+      const { kernel, inputs } = buildKernel(ordered, results);
       const op = new FusedElemwise(kernel);
+      const types = op.makeNode(...inputs).outputs.map((o) => o.type);
+      if (!types.every((t, i) => t.equals(results[i]!.type))) continue; // a static shape the parts know differently
+      for (const n of group) taken.add(n);
       // The fused node keeps the trace of the first operation it computes — where its inputs first meet,
       // so where a shape mismatch between them arises — and run-time errors still point at user code.
-      const node = new Apply(op, inputs, op.makeNode(...inputs).outputs.map((o) => o.type), ordered[0]!.trace);
-      fgraph.replace(root.outputs[0]!, node.outputs[0]!, 'fuseElemwise');
+      const node = new Apply(op, inputs, types, ordered[0]!.trace);
+      fgraph.replaceAll(results.map((r, i) => [r, node.outputs[i]!] as const), 'fuseElemwise');
       fused++;
     }
     return fused;

@@ -155,13 +155,13 @@ export const inplaceElemwise: GraphPass = {
         const i = destroyableInput(fgraph, node, perms, tail);
         if (i === null) continue;
         inplaceOp = new Elemwise(op.scalarOp, i);
-      } else if (op instanceof FusedElemwise && op.inplace === null && op.kernel.outputs.length === 1) {
+      } else if (op instanceof FusedElemwise && op.inplace === null) {
         const i = destroyableInput(fgraph, node, perms, tail);
         if (i === null) continue;
         inplaceOp = new FusedElemwise(op.kernel, i);
       } else continue;
       const replacement = new Apply(inplaceOp, node.inputs, node.outputs.map((o) => o.type), node.trace);
-      fgraph.replace(node.outputs[0]!, replacement.outputs[0]!, 'inplaceElemwise');
+      fgraph.replaceAll(node.outputs.map((o, k) => [o, replacement.outputs[k]!] as const), 'inplaceElemwise');
       changed++;
     }
     return changed;

@@ -49,8 +49,6 @@ export class FusedElemwise extends Op {
   constructor(kernel: ElementwiseKernel, inplace: number | null = null) {
     super();
     if (kernel.reduce !== undefined) throw new TypeError('a FusedElemwise kernel cannot reduce; use FusedReduce');
-    // Outputs are computed one after another, so only a single-output kernel may overwrite an input.
-    if (inplace !== null && kernel.outputs.length !== 1) throw new TypeError('only a single-output kernel can work in place');
     this.kernel = kernel;
     this.kernelId = kernelKey(kernel);
     this.inplace = inplace;
@@ -201,8 +199,9 @@ function composeKernel(kernel: ElementwiseKernel, which: number): (...args: numb
 
 /**
  * Runs a kernel on inputs already broadcast to the outputs' shape (the
- * reference semantics), one output at a time.
+ * reference semantics), one output at a time — output 0 last, as it may
+ * overwrite an input the others still read (an in-place node).
  */
 export function evaluateKernel(kernel: ElementwiseKernel, inputs: readonly NDArray[], outputs: readonly NDArray[]): void {
-  outputs.forEach((out, o) => mapInto(out, inputs, composeKernel(kernel, o)));
+  for (let o = outputs.length - 1; o >= 0; o--) mapInto(outputs[o]!, inputs, composeKernel(kernel, o));
 }

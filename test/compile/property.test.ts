@@ -90,7 +90,14 @@ function apply(op: ScalarOp, sym: TensorVariable, args: readonly NDArray[]): NDA
   return mapBroadcast(sym.dtype, args, op.impl(inDtypes, sym.dtype));
 }
 
-function build(e: Expr, inputs: readonly TensorVariable[]): Built {
+/** Builds `e`; every operation's result is also listed in `parts` (when given), innermost first. */
+function build(e: Expr, inputs: readonly TensorVariable[], parts?: Built[]): Built {
+  const built = buildNode(e, inputs, parts);
+  if (parts !== undefined && built.sym.owner !== null) parts.push(built);
+  return built;
+}
+
+function buildNode(e: Expr, inputs: readonly TensorVariable[], parts?: Built[]): Built {
   switch (e.k) {
     case 'in': {
       const i = e.i % inputs.length;
@@ -101,7 +108,7 @@ function build(e: Expr, inputs: readonly TensorVariable[]): Built {
       return { sym: T.constant(value), ref: () => value };
     }
     case 'un': {
-      const a = build(e.a, inputs);
+      const a = build(e.a, inputs, parts);
       if (e.op === 'exp') {
         // exp guarded by tanh: finite values, so later subtractions make no NaNs.
         const t = T.tanh(a.sym);
@@ -114,13 +121,13 @@ function build(e: Expr, inputs: readonly TensorVariable[]): Built {
     }
     case 'bin':
     case 'dup': {
-      const a = build(e.a, inputs);
-      const b = e.k === 'bin' ? build(e.b, inputs) : build(e.a, inputs);
+      const a = build(e.a, inputs, parts);
+      const b = e.k === 'bin' ? build(e.b, inputs, parts) : build(e.a, inputs, parts);
       const sym = { add: T.add, sub: T.sub, mul: T.mul, maximum: T.maximum, minimum: T.minimum }[e.op](a.sym, b.sym);
       return { sym, ref: (data) => apply(BINARY[e.op], sym, [a.ref(data), b.ref(data)]) };
     }
     case 'switch': {
-      const [a, b, c, d] = [e.a, e.b, e.c, e.d].map((x) => build(x, inputs)) as [Built, Built, Built, Built];
+      const [a, b, c, d] = [e.a, e.b, e.c, e.d].map((x) => build(x, inputs, parts)) as [Built, Built, Built, Built];
       const cond = T.gt(a.sym, b.sym);
       const sym = T.switch(cond, c.sym, d.sym);
       return {
@@ -211,6 +218,40 @@ describe('random elementwise graphs', () => {
         expectAllClose(out1!, expected, TOLERANCE[out!.dtype as Dt]);
       }),
       { numRuns: 100 },
+    );
+  }, 20_000);
+
+  it('returning intermediates too (kernels with several outputs) gives the direct evaluation', () => {
+    const referenceVm = new th.Mode({ optimizer: null, linker: 'vm' });
+    fc.assert(
+      fc.property(
+        fc.array(inputSpecArb, { minLength: 1, maxLength: 3 }),
+        rootArb,
+        fc.array(fc.integer({ min: 1, max: 3 }), { minLength: MAX_RANK, maxLength: MAX_RANK }),
+        fc.integer(),
+        fc.nat(),
+        (specs, expr, full, seed, pick) => {
+          const inputs = specs.map((s, i) => T.tensor(s.dtype, s.bc.slice(0, s.rank), `in${i}`));
+          const parts: Built[] = [];
+          const root = build(expr, inputs, parts);
+          // An intermediate returned as is, and read again by a second chain.
+          const part = parts[pick % parts.length]!;
+          const outs = [root.sym, part.sym, T.tanh(part.sym)];
+          const opts = { onUnusedInput: 'ignore' as const };
+          for (const f of [th.function(inputs, outs, opts), th.function(inputs, outs, { ...opts, mode: referenceVm })]) {
+            for (const call of [0, 1]) {
+              const data = specs.map((s, i) => makeData(s, full, seed + 7919 * i + 104729 * call));
+              const [r, p, t] = f(...data);
+              const tol = TOLERANCE[r!.dtype as Dt];
+              expectAllClose(r!, root.ref(data), tol);
+              const pv = part.ref(data);
+              expectAllClose(p!, pv, TOLERANCE[p!.dtype as Dt]);
+              expectAllClose(t!, mapBroadcast(t!.dtype, [pv], S.tanh.impl([pv.dtype], t!.dtype)), TOLERANCE[p!.dtype as Dt]);
+            }
+          }
+        },
+      ),
+      { numRuns: 200, seed: 20261128 },
     );
   }, 20_000);
 });

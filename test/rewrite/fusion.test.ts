@@ -64,14 +64,60 @@ describe('elementwise fusion', () => {
     expect(f(...args).shape).toEqual([2, 3]);
   });
 
-  it('does not fuse a producer whose result is used elsewhere too', () => {
+  it('an intermediate read outside the chain becomes a second output of the kernel', () => {
     const x = T.dvector('x');
     const e = T.exp(x);
     const f = th.function([x], [e.add(1), e.mul(2)]);
-    // exp is needed by both outputs, so it stays its own node; each output's chain is small.
+    // One chain takes exp in and stores it as a second output; the other reads that stored value.
+    const fused = [...f.maker.fgraph.applyNodes].filter((n) => n.op instanceof FusedElemwise);
+    expect(fused).toHaveLength(1);
+    expect(fused[0]!.outputs).toHaveLength(2);
+    expect(opsOf(f)).toEqual(['Elemwise', 'Fused']);
     const [a, b] = f([0, 1]);
     expect(a!.toArray()).toEqual([2, Math.E + 1]);
     expect(b!.toArray()).toEqual([2, 2 * Math.E]);
+  });
+
+  it('an intermediate that is also a result of the function is stored by the same loop', () => {
+    const [x, y] = T.fvectors('x', 'y');
+    const h = T.tanh(x.mul(y));
+    const out = h.mul(h).add(x);
+    const f = th.function([x, y], [h, out]);
+    expect(opsOf(f)).toEqual(['Fused']);
+    const g = th.function([x, y], [h, out], { mode: unfused });
+    const args = [[0.1, -2, 3.5], [1 / 3, 0.7, -0.2]];
+    const [r, s] = [f(...args), g(...args)];
+    expect(r.map((a) => Array.from(a.data))).toEqual(s.map((a) => Array.from(a.data)));
+    expect(r[0]!.dtype).toBe('float32');
+  });
+
+  it('does not fuse an intermediate whose outside reader feeds the chain again (no cycle)', () => {
+    const x = T.dvector('x');
+    const z = T.exp(x);
+    const out = z.mul(T.sum(z)).add(z);
+    for (const mode of [new th.Mode(), new th.Mode({ linker: 'vm' }), new th.Mode({ debug: true })]) {
+      const f = th.function([x], out, { mode });
+      f.maker.fgraph.checkIntegrity();
+      const s = Math.exp(0) + Math.exp(1);
+      expect(f([0, 1]).toArray()).toEqual([1 * s + 1, Math.E * s + Math.E]);
+    }
+  });
+
+  it('a two-output kernel can overwrite an intermediate it reads, in both linkers and DebugMode', () => {
+    const [a, b] = T.dmatrices('a', 'b');
+    const u = T.dot(a, b); // a fresh intermediate nothing else reads once fused
+    const e = T.exp(u);
+    const outs = [e, e.mul(2).add(u)];
+    const args = [[[1, 0], [0, 2]], [[0.5, -1], [0.25, 0]]];
+    const expected = th.function([a, b], outs, { mode: unfused })(...args).map((r) => r.toArray());
+    for (const mode of [new th.Mode(), new th.Mode({ linker: 'vm' }), new th.Mode({ debug: true })]) {
+      const f = th.function([a, b], outs, { mode });
+      const fused = [...f.maker.fgraph.applyNodes].filter((n) => n.op instanceof FusedElemwise);
+      expect(fused).toHaveLength(1);
+      expect(fused[0]!.outputs).toHaveLength(2);
+      expect((fused[0]!.op as FusedElemwise).inplace).not.toBeNull();
+      for (let call = 0; call < 2; call++) expect(f(...args).map((r) => r.toArray())).toEqual(expected);
+    }
   });
 
   it('does not fuse a smaller-pattern producer into a bigger loop (no repeated work)', () => {

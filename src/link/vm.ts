@@ -40,13 +40,38 @@ export function slotNumbering(): { slotOf: Map<Variable, number>; slot: (v: Vari
   return { slotOf, slot };
 }
 
-interface Step {
-  node: Apply;
-  inputSlots: number[];
-  outputSlots: number[];
-  cells: OutputCell[];
-  thunk: Thunk;
+export interface Step {
+  readonly node: Apply;
+  readonly inputSlots: readonly number[];
+  readonly outputSlots: readonly number[];
+  readonly cells: OutputCell[];
+  readonly thunk: Thunk;
 }
+
+/** Runs the graph: outputs from inputs; `beforeTail` sees the outputs so far before the first tail destroyer runs. */
+export type RunFunction = (inputs: readonly unknown[], beforeTail?: (outputsSoFar: readonly unknown[]) => void) => unknown[];
+
+/**
+ * The VM's plan — each variable a slot, each node a step reading and
+ * writing slots — from which an executor may render the whole run as one
+ * generated function (see link/js/schedule.ts) instead of `VM.run`'s loop.
+ */
+export interface SchedulePlan {
+  readonly steps: readonly Step[];
+  readonly nSlots: number;
+  readonly inputSlots: readonly number[];
+  readonly outputSlots: readonly number[];
+  readonly constantSlots: readonly (readonly [number, unknown])[];
+  /** The index of the first tail destroyer in `steps` (steps.length when none). */
+  readonly tailStart: number;
+  /** Throws what step `k` (a tail destroyer) would throw on these inputs, before anything is overwritten. */
+  checkStep(k: number, inputs: readonly unknown[]): void;
+  /** What a failure `e` of step `k` is reported as (-1: outside any step). */
+  failure(k: number, e: unknown): unknown;
+}
+
+/** Renders a plan into a function with `VM.run`'s contract. */
+export type ScheduleRenderer = (plan: SchedulePlan) => RunFunction;
 
 /**
  * Whether `node` overwrites an input of the graph (a mutable input or a
@@ -79,17 +104,18 @@ export function storageOf(value: unknown): object | null {
   return value instanceof NDArray ? value.data : null;
 }
 
-export class VM {
-  private readonly steps: Step[];
-  private readonly nSlots: number;
-  private readonly inputSlots: number[];
-  private readonly outputSlots: number[];
-  private readonly constantSlots: [number, unknown][];
+export class VM implements SchedulePlan {
+  readonly steps: Step[];
+  readonly nSlots: number;
+  readonly inputSlots: number[];
+  readonly outputSlots: number[];
+  readonly constantSlots: [number, unknown][];
   private readonly profile: NodeTimer | null;
-  /** The index of the first tail destroyer in `steps` (steps.length when none). */
-  private readonly tailStart: number;
+  readonly tailStart: number;
+  /** The run rendered as one function, when an executor supplied a renderer (not while profiling). */
+  private readonly rendered: RunFunction | null;
 
-  constructor(fgraph: FunctionGraph, profile: NodeTimer | null = null, makeThunk: ThunkMaker | null = null) {
+  constructor(fgraph: FunctionGraph, profile: NodeTimer | null = null, makeThunk: ThunkMaker | null = null, render: ScheduleRenderer | null = null) {
     const { slotOf, slot } = slotNumbering();
     this.inputSlots = fgraph.inputs.map(slot);
     const order = schedule(fgraph);
@@ -105,6 +131,8 @@ export class VM {
     this.constantSlots = [...slotOf].filter(([v]) => v.isConstant()).map(([v, s]) => [s, constantData(v)]);
     this.nSlots = slotOf.size;
     this.profile = profile;
+    // Profiles time each node, which the loop below does; a rendered run is for speed.
+    this.rendered = render !== null && profile === null ? render(this) : null;
   }
 
   /**
@@ -116,6 +144,7 @@ export class VM {
     // A kept buffer may come back as an input (a borrowed output passed to the next call, or
     // stored in a shared variable with borrow): an op reusing it would overwrite its own input.
     this.release(inputs);
+    if (this.rendered !== null) return this.rendered(inputs, beforeTail);
     const values = new Array<unknown>(this.nSlots);
     for (const [s, v] of this.constantSlots) values[s] = v;
     this.inputSlots.forEach((s, i) => (values[s] = inputs[i]));
@@ -133,9 +162,7 @@ export class VM {
       try {
         step.thunk(args, step.cells);
       } catch (e) {
-        if (e instanceof TheanoError) throw e;
-        const message = e instanceof Error ? e.message : String(e);
-        throw new TheanoError(`${step.node.op} failed: ${message}\n  node built at ${step.node.trace}`, { cause: e });
+        throw this.failure(k, e);
       }
       if (this.profile) this.profile.recordNode(step.node, (performance.now() - start) / 1e3);
       for (let k = 0; k < step.outputSlots.length; k++) values[step.outputSlots[k]!] = step.cells[k]!.value;
@@ -145,17 +172,25 @@ export class VM {
 
   /** Throws what any tail destroyer would throw before it writes (their inputs are all computed by now). */
   private checkTail(values: readonly unknown[]): void {
-    for (let k = this.tailStart; k < this.steps.length; k++) {
-      const { node, inputSlots } = this.steps[k]!;
-      if (node.op.checkInputs === undefined) continue;
-      try {
-        node.op.checkInputs(node, inputSlots.map((s) => values[s]));
-      } catch (e) {
-        if (e instanceof TheanoError) throw e;
-        const message = e instanceof Error ? e.message : String(e);
-        throw new TheanoError(`${node.op} failed: ${message}\n  node built at ${node.trace}`, { cause: e });
-      }
+    for (let k = this.tailStart; k < this.steps.length; k++) this.checkStep(k, this.steps[k]!.inputSlots.map((s) => values[s]));
+  }
+
+  checkStep(k: number, inputs: readonly unknown[]): void {
+    const { node } = this.steps[k]!;
+    if (node.op.checkInputs === undefined) return;
+    try {
+      node.op.checkInputs(node, inputs);
+    } catch (e) {
+      throw this.failure(k, e);
     }
+  }
+
+  /** theano-ts errors name the node themselves; any other failure is wrapped in one naming the node and where it was built. */
+  failure(k: number, e: unknown): unknown {
+    if (e instanceof TheanoError || k < 0) return e;
+    const node = this.steps[k]!.node;
+    const message = e instanceof Error ? e.message : String(e);
+    return new TheanoError(`${node.op} failed: ${message}\n  node built at ${node.trace}`, { cause: e });
   }
 
   /**

@@ -5,7 +5,8 @@
  * shape, or a single value, run one flat loop; others (strided views,
  * inputs broadcast along some axes) run a loop nest with per-input strides.
  * Reductions fold as they compute, in CAReduce's order. Empty arrays go to
- * the op's reference `perform`.
+ * the op's reference `perform`. The schedule itself — every node's call in
+ * order — is rendered as one generated function (schedule.ts).
  */
 import type { Apply } from '../../graph/apply.js';
 import type { OutputCell } from '../../graph/op.js';
@@ -20,7 +21,8 @@ import { CAReduce } from '../../tensor/reduce.js';
 import { outputBuffer, reuseOrAllocate } from '../../tensor/runtime.js';
 import type { TensorType } from '../../tensor/type.js';
 import { VM, type NodeTimer, type Thunk } from '../vm.js';
-import { renderKernel } from './renderKernel.js';
+import { canGenerateCode, renderKernel } from './renderKernel.js';
+import { renderSchedule } from './schedule.js';
 import { collapseLayout, renderReduceLoop, renderStridedKernel } from './renderStrided.js';
 
 /** The kernel an elementwise node computes (a one-step kernel for a plain Elemwise). */
@@ -188,7 +190,7 @@ export function runsGeneratedCode(node: Apply): boolean {
   return kernelOfNode(node) !== null || reduceKernelOfNode(node) !== null;
 }
 
-/** A VM whose elementwise nodes and reductions run generated loops. */
+/** A VM whose elementwise nodes and reductions run generated loops, and whose run is one generated function. */
 export function jsLinker(fgraph: FunctionGraph, profile: NodeTimer | null = null): VM {
-  return new VM(fgraph, profile, (node) => elementwiseThunk(node) ?? reduceThunk(node));
+  return new VM(fgraph, profile, (node) => elementwiseThunk(node) ?? reduceThunk(node), canGenerateCode ? renderSchedule : null);
 }

@@ -17,6 +17,7 @@ export * as tensor from './tensorApi.js';
 export * as printing from './printing/index.js';
 export { ndarray, graph, gradient };
 export { grad } from './gradient/index.js';
+export { ifelse, IfElse } from './ifelse/ifelse.js';
 /** Theano's `theano.function`; `function` is a reserved word in JS, so it is exported under that name from a binding. */
 export { compileFunction as function, compileFunction as compile, compileFunction };
 export { shared, SharedVariable, In, Out, Mode, ProfileStats, type CompiledFunction, type FunctionOptions, type SharedOptions, type InOptions } from './compile/index.js';

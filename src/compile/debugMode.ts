@@ -35,7 +35,7 @@ import { constantData } from '../graph/variable.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { isFloat, type DType } from '../ndarray/dtype.js';
 import { TheanoError } from '../errors.js';
-import { VM, schedule, slotNumbering, type NodeTimer } from '../link/vm.js';
+import { VM, hasLazyOps, isTailDestroyer, producers, runOnDemand, schedule, slotNumbering, type NodeTimer } from '../link/vm.js';
 import { jsLinker, runsGeneratedCode } from '../link/js/linker.js';
 import type { PassReport } from '../rewrite/db.js';
 import type { LinkerName } from './mode.js';
@@ -97,6 +97,9 @@ export class DebugVM {
   private readonly referenceVM: VM;
   /** Positions of the graph inputs an in-place node overwrites. */
   private readonly destroyedInputs: ReadonlySet<number>;
+  /** For graphs with lazy ops: the step computing each slot, and where the tail destroyers start. */
+  private readonly producer: Int32Array | null;
+  private readonly tailStart: number;
 
   constructor(
     private readonly fgraph: FunctionGraph,
@@ -126,6 +129,8 @@ export class DebugVM {
     this.constantSlots = [...slotOf].filter(([v]) => v.isConstant()).map(([v, s]) => [s, constantData(v)]);
     this.nSlots = slotOf.size;
     this.referenceVM = new VM(reference);
+    this.producer = hasLazyOps(this.steps) ? producers(this.steps, this.nSlots) : null;
+    this.tailStart = order.length - order.filter((n) => isTailDestroyer(fgraph, n)).length;
     this.destroyedInputs = new Set(
       order.flatMap((n) => Object.values(n.op.destroyMap).flat().map((i) => fgraph.inputs.indexOf(n.inputs[i]!))).filter((i) => i >= 0),
     );
@@ -154,45 +159,55 @@ export class DebugVM {
     const values = new Array<unknown>(this.nSlots);
     for (const [s, v] of this.constantSlots) values[s] = v;
     this.inputSlots.forEach((s, i) => (values[s] = inputs[i]));
-    const profile = this.options.profile ?? null;
-    for (const step of this.steps) {
-      const { node } = step;
-      const args = step.inputSlots.map((s) => values[s]);
-      const before = args.map(copyValue);
-      // An op that overwrites inputs gets its reference run on copies, before it destroys them.
-      let expected = step.destroyed.size > 0 ? this.perform(step, args.map(copyValue)) : null;
-      const start = profile ? performance.now() : 0;
-      const got = step.exec.run(step.execInputs.map((i) => args[i]));
-      if (profile) profile.recordNode(node, (performance.now() - start) / 1e3);
-      this.checkUnchanged(step, args, before, step.generated ? 'its generated kernel' : 'perform');
-      if (expected === null) {
-        expected = this.perform(step, args);
-        this.checkUnchanged(step, args, before, 'perform (second run)');
-      }
-      node.outputs.forEach((out, k) => {
-        const value = got[k];
-        if (!out.type.isValidValue(value)) {
-          let why = '';
-          try {
-            out.type.filter(value, { strict: true });
-          } catch (e) {
-            why = `: ${(e as Error).message}`;
-          }
-          this.nodeFail(step, `output ${k} is ${describe(value)}, not a valid value of its type ${out.type}${why}`);
-        }
-        const diff = compareValues(value, expected[k], false);
-        if (diff !== null) {
-          const what = step.generated
-            ? `the generated kernel and the op's reference perform disagree on output ${k}`
-            : `perform gave different results for the same inputs on two runs (output ${k}); it must not depend on hidden state or on the output buffer it is handed`;
-          this.nodeFail(step, `${what}: ${diff.describe(step.generated ? 'kernel' : 'first run', step.generated ? 'perform' : 'second run')}`);
-        }
-      });
-      for (let k = 0; k < step.outputSlots.length; k++) values[step.outputSlots[k]!] = got[k];
+    if (this.producer === null) {
+      for (const step of this.steps) this.runStep(step, step.inputSlots.map((s) => values[s]), values);
+    } else {
+      // Lazy ops: only what the branches taken need runs, as in the VM; tail destroyers last.
+      const tail = this.steps.slice(this.tailStart);
+      const roots = [...this.outputSlots, ...tail.flatMap((step) => step.inputSlots)];
+      runOnDemand(this.steps, this.producer, roots, values, this.tailStart, (k, args) => this.runStep(this.steps[k]!, args, values));
+      for (const step of tail) this.runStep(step, step.inputSlots.map((s) => values[s]), values);
     }
     const results = this.outputSlots.map((s) => values[s]);
     this.compareWithReference(results, referenceInputs);
     return results;
+  }
+
+  /** Runs one node on `args` as the optimized graph does, checks it against its op's perform, and stores its outputs. */
+  private runStep(step: Step, args: readonly unknown[], values: unknown[]): void {
+    const profile = this.options.profile ?? null;
+    const { node } = step;
+    const before = args.map(copyValue);
+    // An op that overwrites inputs gets its reference run on copies, before it destroys them.
+    let expected = step.destroyed.size > 0 ? this.perform(step, args.map(copyValue)) : null;
+    const start = profile ? performance.now() : 0;
+    const got = step.exec.run(step.execInputs.map((i) => args[i]));
+    if (profile) profile.recordNode(node, (performance.now() - start) / 1e3);
+    this.checkUnchanged(step, args, before, step.generated ? 'its generated kernel' : 'perform');
+    if (expected === null) {
+      expected = this.perform(step, args);
+      this.checkUnchanged(step, args, before, 'perform (second run)');
+    }
+    node.outputs.forEach((out, k) => {
+      const value = got[k];
+      if (!out.type.isValidValue(value)) {
+        let why = '';
+        try {
+          out.type.filter(value, { strict: true });
+        } catch (e) {
+          why = `: ${(e as Error).message}`;
+        }
+        this.nodeFail(step, `output ${k} is ${describe(value)}, not a valid value of its type ${out.type}${why}`);
+      }
+      const diff = compareValues(value, expected[k], false);
+      if (diff !== null) {
+        const what = step.generated
+          ? `the generated kernel and the op's reference perform disagree on output ${k}`
+          : `perform gave different results for the same inputs on two runs (output ${k}); it must not depend on hidden state or on the output buffer it is handed`;
+        this.nodeFail(step, `${what}: ${diff.describe(step.generated ? 'kernel' : 'first run', step.generated ? 'perform' : 'second run')}`);
+      }
+    });
+    for (let k = 0; k < step.outputSlots.length; k++) values[step.outputSlots[k]!] = got[k];
   }
 
   /** Forgets kept buffers that share storage with `escaped` values, as `VM.release`. */

@@ -49,6 +49,17 @@ export abstract class Op {
   checkInputs?(node: Apply, inputs: readonly unknown[]): void;
 
   /**
+   * Lazy ops (ifelse) need only some of their inputs, chosen at run time
+   * from the values of the `decidingInputs`: an executor that supports
+   * laziness computes those first, asks `neededInputs` which of the others
+   * to compute, and passes undefined for the rest to `perform`. Executors
+   * without laziness compute every input; the result is the same.
+   */
+  readonly decidingInputs?: readonly number[];
+  /** The inputs a lazy op needs (a subset of all, including the deciding ones), given the deciding inputs' values. */
+  neededInputs?(node: Apply, decidingValues: readonly unknown[]): readonly number[];
+
+  /**
    * The gradient of a scalar cost with respect to each input, given its
    * gradient with respect to each output (zeros for outputs it does not
    * reach). Ops without a rule leave this undefined: asking for a gradient

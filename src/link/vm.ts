@@ -104,6 +104,67 @@ export function storageOf(value: unknown): object | null {
   return value instanceof NDArray ? value.data : null;
 }
 
+/** Whether any step is a lazy op (ifelse), which calls for `runOnDemand`. */
+export function hasLazyOps(steps: readonly Pick<Step, 'node'>[]): boolean {
+  return steps.some((step) => step.node.op.neededInputs !== undefined);
+}
+
+/** The step computing each slot (-1 for inputs and constants). */
+export function producers(steps: readonly Pick<Step, 'outputSlots'>[], nSlots: number): Int32Array {
+  const producer = new Int32Array(nSlots).fill(-1);
+  steps.forEach((step, k) => step.outputSlots.forEach((s) => (producer[s] = k)));
+  return producer;
+}
+
+/**
+ * Runs the steps before `stop` that the `roots` slots need, on demand from
+ * those slots back (an explicit stack, so deep graphs cannot overflow the
+ * call stack). A lazy node first has its deciding inputs computed, then only
+ * the inputs it says it needs (the others reach it as undefined): whatever
+ * feeds only the branch not taken never runs. `run(k, args)` runs step k
+ * and stores its outputs in `values`.
+ */
+export function runOnDemand(
+  steps: readonly Pick<Step, 'node' | 'inputSlots'>[],
+  producer: Int32Array,
+  roots: readonly number[],
+  values: readonly unknown[],
+  stop: number,
+  run: (k: number, args: unknown[]) => void,
+): void {
+  const done = new Uint8Array(steps.length);
+  const stack: number[] = [];
+  const demand = (slot: number): boolean => {
+    const k = producer[slot]!;
+    if (k < 0 || k >= stop || done[k]) return false;
+    stack.push(k);
+    return true;
+  };
+  for (const s of roots) demand(s);
+  while (stack.length > 0) {
+    const k = stack[stack.length - 1]!;
+    if (done[k]) {
+      stack.pop();
+      continue;
+    }
+    const { node, inputSlots } = steps[k]!;
+    const op = node.op;
+    let missing = false;
+    let needed: readonly number[] | null = null;
+    if (op.neededInputs !== undefined) {
+      const deciding = op.decidingInputs ?? [];
+      for (const i of deciding) missing = demand(inputSlots[i]!) || missing;
+      if (missing) continue;
+      needed = op.neededInputs(node, deciding.map((i) => values[inputSlots[i]!]));
+    }
+    for (const i of needed ?? inputSlots.keys()) missing = demand(inputSlots[i]!) || missing;
+    if (missing) continue;
+    stack.pop();
+    run(k, needed === null ? inputSlots.map((s) => values[s]) : inputSlots.map((s, i) => (needed.includes(i) ? values[s] : undefined)));
+    done[k] = 1;
+  }
+}
+
 export class VM implements SchedulePlan {
   readonly steps: Step[];
   readonly nSlots: number;
@@ -112,8 +173,10 @@ export class VM implements SchedulePlan {
   readonly constantSlots: [number, unknown][];
   private readonly profile: NodeTimer | null;
   readonly tailStart: number;
-  /** The run rendered as one function, when an executor supplied a renderer (not while profiling). */
+  /** The run rendered as one function, when an executor supplied a renderer (not while profiling, nor for lazy graphs). */
   private readonly rendered: RunFunction | null;
+  /** For graphs with lazy ops (ifelse): the step computing each slot (-1 for inputs and constants). */
+  private readonly producer: Int32Array | null;
 
   constructor(fgraph: FunctionGraph, profile: NodeTimer | null = null, makeThunk: ThunkMaker | null = null, render: ScheduleRenderer | null = null) {
     const { slotOf, slot } = slotNumbering();
@@ -131,8 +194,10 @@ export class VM implements SchedulePlan {
     this.constantSlots = [...slotOf].filter(([v]) => v.isConstant()).map(([v, s]) => [s, constantData(v)]);
     this.nSlots = slotOf.size;
     this.profile = profile;
+    const lazy = hasLazyOps(this.steps);
+    this.producer = lazy ? producers(this.steps, this.nSlots) : null;
     // Profiles time each node, which the loop below does; a rendered run is for speed.
-    this.rendered = render !== null && profile === null ? render(this) : null;
+    this.rendered = render !== null && profile === null && !lazy ? render(this) : null;
   }
 
   /**
@@ -148,24 +213,46 @@ export class VM implements SchedulePlan {
     const values = new Array<unknown>(this.nSlots);
     for (const [s, v] of this.constantSlots) values[s] = v;
     this.inputSlots.forEach((s, i) => (values[s] = inputs[i]));
+    if (this.producer !== null) return this.runLazily(values, beforeTail);
     const args: unknown[] = [];
     for (let k = 0; k < this.steps.length; k++) {
-      const step = this.steps[k]!;
       // Before the first tail destroyer overwrites a shared value, check the inputs of all of them.
       if (k === this.tailStart) {
         this.checkTail(values);
         beforeTail?.(this.outputSlots.map((s) => values[s]));
       }
       args.length = 0;
-      for (const s of step.inputSlots) args.push(values[s]);
-      const start = this.profile ? performance.now() : 0;
-      try {
-        step.thunk(args, step.cells);
-      } catch (e) {
-        throw this.failure(k, e);
-      }
-      if (this.profile) this.profile.recordNode(step.node, (performance.now() - start) / 1e3);
-      for (let k = 0; k < step.outputSlots.length; k++) values[step.outputSlots[k]!] = step.cells[k]!.value;
+      for (const s of this.steps[k]!.inputSlots) args.push(values[s]);
+      this.runStep(k, args, values);
+    }
+    return this.outputSlots.map((s) => values[s]);
+  }
+
+  /** Runs step `k` on `args` and stores its outputs in `values`. */
+  private runStep(k: number, args: readonly unknown[], values: unknown[]): void {
+    const step = this.steps[k]!;
+    const start = this.profile ? performance.now() : 0;
+    try {
+      step.thunk(args, step.cells);
+    } catch (e) {
+      throw this.failure(k, e);
+    }
+    if (this.profile) this.profile.recordNode(step.node, (performance.now() - start) / 1e3);
+    for (let o = 0; o < step.outputSlots.length; o++) values[step.outputSlots[o]!] = step.cells[o]!.value;
+  }
+
+  /**
+   * The run for graphs with lazy ops: nodes run on demand (`runOnDemand`);
+   * tail destroyers still run last, after their checks.
+   */
+  private runLazily(values: unknown[], beforeTail?: (outputsSoFar: readonly unknown[]) => void): unknown[] {
+    const tail = this.steps.slice(this.tailStart);
+    const roots = [...this.outputSlots, ...tail.flatMap((step) => step.inputSlots)];
+    runOnDemand(this.steps, this.producer!, roots, values, this.tailStart, (k, args) => this.runStep(k, args, values));
+    if (tail.length > 0) {
+      this.checkTail(values);
+      beforeTail?.(this.outputSlots.map((s) => values[s]));
+      for (let k = this.tailStart; k < this.steps.length; k++) this.runStep(k, this.steps[k]!.inputSlots.map((s) => values[s]), values);
     }
     return this.outputSlots.map((s) => values[s]);
   }

@@ -6,7 +6,9 @@
  * (by another node, or as a result of the function) is not an obstacle: it
  * becomes one more output of the kernel, stored in the same pass — unless
  * fusing it would make the fused node depend on itself (the outside reader
- * feeding back into the chain).
+ * feeding back into the chain). Not in graphs with lazy ops (ifelse): a
+ * kernel stores its extra outputs whenever its root is needed, and the root
+ * may sit in a branch not taken while the intermediate is needed anyway.
  *
  * A reduction (CAReduce with an identity: sum, prod, max, min, all, any)
  * whose input is such a chain, used by nothing else, joins it: the chain
@@ -163,6 +165,7 @@ export const fuseElemwise: GraphPass = {
     const position = new Map(order.map((n, i) => [n, i]));
     const taken = new Set<Apply>();
     const sorted = (group: Set<Apply>) => [...group].sort((a, b) => position.get(a)! - position.get(b)!);
+    const exports = !order.some((n) => n.op.neededInputs !== undefined);
     let fused = 0;
     for (let k = order.length - 1; k >= 0; k--) {
       const root = order[k]!;
@@ -187,7 +190,7 @@ export const fuseElemwise: GraphPass = {
         continue;
       }
       if (!(root.op instanceof Elemwise)) continue;
-      const { group, exported } = growGroup(fgraph, root, taken, position, true);
+      const { group, exported } = growGroup(fgraph, root, taken, position, exports);
       if (group.size < 2) continue;
       const ordered = sorted(group);
       const results = [root.outputs[0]!, ...exported];

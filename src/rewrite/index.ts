@@ -14,6 +14,7 @@ import { fuseElemwise } from './fusion.js';
 import { inplaceElemwise } from './inplace.js';
 import { fillRewrites } from './fill.js';
 import { mulDivRewrites } from './mulDiv.js';
+import { ifelseRewrites } from './ifelse.js';
 
 const merge = (name: string): GraphPass => ({ name, apply: mergeDuplicates });
 
@@ -22,6 +23,7 @@ for (const rw of [...algebraicIdentities, mergeDimShuffles, removeNoopCast]) rew
 rewriteDB.registerNode(constantFolding, 'canonicalize', ['fast_run', 'fast_compile']);
 // Fill sinking and mul/div/neg normalisation (rewrite/fill.ts, rewrite/mulDiv.ts).
 for (const rw of [...fillRewrites, ...mulDivRewrites]) rewriteDB.registerNode(rw, 'canonicalize', ['fast_run', 'fast_compile']);
+for (const rw of ifelseRewrites) rewriteDB.registerNode(rw, 'canonicalize', ['fast_run', 'fast_compile', 'ifelse']);
 rewriteDB.registerNode(shapeFromInferShape, 'canonicalize');
 rewriteDB.registerNode(staticShapeI, 'canonicalize');
 for (const rw of stabilizations) rewriteDB.registerNode(rw, 'stabilize', ['fast_run', 'stable']);

@@ -1,5 +1,5 @@
 /**
- * The seed document's examples (SPEC.md §1, §2, §3, §5; gradients live with
+ * The seed document's examples (SPEC.md §1, §2, §3, §5, §6; gradients live with
  * the gradient tests), with the exact values and dtypes the seed prints.
  */
 import { inspect } from 'node:util';
@@ -283,5 +283,26 @@ describe('§5 updates of shared variables', () => {
     expect(Number(acc(1))).toBe(100);
     expect(Number(dec(1))).toBe(101);
     expect(Number(state.getValue())).toBe(100);
+  });
+});
+
+describe('§6 conditionals', () => {
+  it('switch computes both means; ifelse (vm linker) only the one taken', () => {
+    const [a, b] = T.scalars('a', 'b');
+    const [x, y] = T.matrices('x', 'y');
+    const mode = new th.Mode({ linker: 'vm' });
+    const fSwitch = th.function([a, b, x, y], T.switch(T.lt(a, b), T.mean(x), T.mean(y)), { mode, profile: true });
+    const fLazy = th.function([a, b, x, y], th.ifelse(T.lt(a, b), T.mean(x), T.mean(y)), { mode, profile: true });
+    const big1 = th.ones([1000, 100]);
+    const big2 = th.full([1000, 100], 2);
+    for (let i = 0; i < 10; i++) {
+      expect(Number(fSwitch(1, 2, big1, big2))).toBe(1);
+      expect(Number(fLazy(1, 2, big1, big2))).toBe(1);
+    }
+    expect(Number(fLazy(2, 1, big1, big2))).toBe(2);
+    // Reductions of the 1000x100 matrices: two per call with switch, one with ifelse.
+    const reductions = (f: typeof fSwitch) => f.profile!.opTable().filter((r) => /Reduce/.test(r.op)).reduce((n, r) => n + r.calls, 0);
+    expect(reductions(fSwitch)).toBe(20);
+    expect(reductions(fLazy)).toBe(11);
   });
 });

@@ -30,7 +30,7 @@
  */
 import type { Apply } from '../graph/apply.js';
 import { FunctionGraph } from '../graph/fgraph.js';
-import type { OutputCell } from '../graph/op.js';
+import type { LinkContext, OutputCell } from '../graph/op.js';
 import { constantData } from '../graph/variable.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { isFloat, type DType } from '../ndarray/dtype.js';
@@ -65,6 +65,8 @@ export interface DebugLinkOptions {
   updated: readonly { readonly name: string | null }[];
   /** Receives the time each node's linker code took. */
   profile?: NodeTimer | null;
+  /** How ops with inner graphs compile them (checked against their reference perform). */
+  context?: LinkContext | null;
 }
 
 interface Step {
@@ -119,7 +121,7 @@ export class DebugVM {
         position: k + 1,
         inputSlots: node.inputs.map(slot),
         outputSlots: node.outputs.map(slot),
-        exec: options.linker === 'js' ? jsLinker(graph) : new VM(graph),
+        exec: options.linker === 'js' ? jsLinker(graph, null, options.context ?? null) : new VM(graph, { context: options.context ?? null }),
         execInputs: unique.map((v) => node.inputs.indexOf(v)),
         generated,
         destroyed: new Set(Object.values(node.op.destroyMap).flat()),

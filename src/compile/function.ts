@@ -23,6 +23,7 @@ import { In, Out } from './io.js';
 import { Mode, resolveMode } from './mode.js';
 import { ProfileStats } from './profile.js';
 import { debugLinker } from './debugMode.js'; // DebugMode hook
+import { linkContext } from './innerGraphs.js';
 
 export type UpdatePairs =
   | ReadonlyMap<SharedVariable, TensorLike>
@@ -264,9 +265,10 @@ export function compileFunction(
   const rewrites = rewriteDB.optimize(fgraph, { optimizer: mode.optimizer, including: mode.including, excluding: mode.excluding });
 
   const profile = options.profile instanceof ProfileStats ? options.profile : options.profile ? new ProfileStats(name) : null;
+  const context = linkContext(mode); // how ops with inner graphs (scan) compile them
   const vm = unrewritten // DebugMode hook: checks every node, input and output (src/compile/debugMode.ts)
-    ? debugLinker(fgraph, unrewritten, { functionName: name, linker: mode.linker, rewrites, nOutputs: outs.length, updated: updatePairs.map(([t]) => t), profile })
-    : mode.linker === 'js' ? jsLinker(fgraph, profile) : new VM(fgraph, profile);
+    ? debugLinker(fgraph, unrewritten, { functionName: name, linker: mode.linker, rewrites, nOutputs: outs.length, updated: updatePairs.map(([t]) => t), profile, context })
+    : mode.linker === 'js' ? jsLinker(fgraph, profile, context) : new VM(fgraph, { profile, context });
   const maker: FunctionMaker = { fgraph, mode, inputs: ins, outputs: outs, sharedInputs, updated: updatePairs.map(([t]) => t), rewrites };
   if (profile) profile.compileSeconds += (performance.now() - started) / 1e3;
 

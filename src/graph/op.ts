@@ -9,11 +9,32 @@
 import type { Apply } from './apply.js';
 import type { Variable } from './variable.js';
 import type { InputGradient } from './gradientTerms.js';
+import type { FunctionGraph } from './fgraph.js';
 
 /** A slot an op writes one output value into; it may hold the previous call's value for reuse. */
 export interface OutputCell {
   value: unknown;
 }
+
+/** An inner graph compiled by the executor of the function containing it (see `LinkContext`). */
+export interface InnerFunction {
+  /** Output values from input values; the arrays returned may be reused by the next run. */
+  run(inputs: readonly unknown[]): unknown[];
+  /** The inner function's profile, when asked for (`profile: true`). */
+  readonly profile: unknown;
+}
+
+/**
+ * What an executor offers ops that run inner graphs (scan): compiling them
+ * at link time — once, with the outer function — the way the outer
+ * function is compiled (its rewrites and linker), or with an op's own mode.
+ */
+export interface LinkContext {
+  compileInner(fgraph: FunctionGraph, options?: { mode?: unknown; profile?: boolean; name?: string }): InnerFunction;
+}
+
+/** How a node runs under an executor: inputs in, outputs into cells (as `Op.perform`). */
+export type NodeThunk = (inputs: readonly unknown[], outputs: OutputCell[]) => void;
 
 /** A symbolic shape: one scalar int64 variable per dimension. */
 export type SymbolicShape = Variable[];
@@ -47,6 +68,13 @@ export abstract class Op {
    * the first of them runs, so a failing call leaves them untouched).
    */
   checkInputs?(node: Apply, inputs: readonly unknown[]): void;
+
+  /**
+   * Ops with inner graphs (scan) compile them once here, when an executor
+   * links the node, and return how the node then runs. Executors without a
+   * context run `perform` (the reference, which runs the inner graph as written).
+   */
+  makeThunk?(node: Apply, context: LinkContext): NodeThunk;
 
   /**
    * Lazy ops (ifelse) need only some of their inputs, chosen at run time

@@ -6,7 +6,7 @@
  */
 import type { FunctionGraph } from '../graph/fgraph.js';
 import type { Apply } from '../graph/apply.js';
-import type { OutputCell } from '../graph/op.js';
+import type { LinkContext, NodeThunk, OutputCell } from '../graph/op.js';
 import type { Variable } from '../graph/variable.js';
 import { constantData } from '../graph/variable.js';
 import { NDArray } from '../ndarray/ndarray.js';
@@ -21,7 +21,7 @@ export interface NodeTimer {
  * How one node runs: by default its op's `perform`; an executor may supply a
  * faster thunk for some nodes (generated kernels) with the same contract.
  */
-export type Thunk = (inputs: readonly unknown[], outputs: OutputCell[]) => void;
+export type Thunk = NodeThunk;
 
 /** Chooses a node's thunk, or null for the op's own `perform`. */
 export type ThunkMaker = (node: Apply) => Thunk | null;
@@ -165,6 +165,17 @@ export function runOnDemand(
   }
 }
 
+export interface VMOptions {
+  /** Receives each node's time (a function's ProfileStats); runs then go through the loop. */
+  profile?: NodeTimer | null;
+  /** An executor's faster thunks for some nodes (generated kernels). */
+  makeThunk?: ThunkMaker | null;
+  /** Renders the whole run into one function (link/js/schedule.ts). */
+  render?: ScheduleRenderer | null;
+  /** Compiles ops' inner graphs (scan) at link time; without it they run their reference `perform`. */
+  context?: LinkContext | null;
+}
+
 export class VM implements SchedulePlan {
   readonly steps: Step[];
   readonly nSlots: number;
@@ -178,7 +189,7 @@ export class VM implements SchedulePlan {
   /** For graphs with lazy ops (ifelse): the step computing each slot (-1 for inputs and constants). */
   private readonly producer: Int32Array | null;
 
-  constructor(fgraph: FunctionGraph, profile: NodeTimer | null = null, makeThunk: ThunkMaker | null = null, render: ScheduleRenderer | null = null) {
+  constructor(fgraph: FunctionGraph, { profile = null, makeThunk = null, render = null, context = null }: VMOptions = {}) {
     const { slotOf, slot } = slotNumbering();
     this.inputSlots = fgraph.inputs.map(slot);
     const order = schedule(fgraph);
@@ -188,7 +199,10 @@ export class VM implements SchedulePlan {
       inputSlots: node.inputs.map(slot),
       outputSlots: node.outputs.map(slot),
       cells: node.outputs.map(() => ({ value: undefined })),
-      thunk: makeThunk?.(node) ?? ((inputs: readonly unknown[], cells: OutputCell[]) => node.op.perform(node, inputs, cells)),
+      thunk:
+        makeThunk?.(node) ??
+        (context !== null ? node.op.makeThunk?.(node, context) : undefined) ??
+        ((inputs: readonly unknown[], cells: OutputCell[]) => node.op.perform(node, inputs, cells)),
     }));
     this.outputSlots = fgraph.outputs.map(slot);
     this.constantSlots = [...slotOf].filter(([v]) => v.isConstant()).map(([v, s]) => [s, constantData(v)]);

@@ -206,7 +206,7 @@ describe('the VM on its own', () => {
     const y = x.exp().add(x);
     const fg = new FunctionGraph([x], [y]);
     const seen: string[] = [];
-    const vm = new VM(fg, { recordNode: (node, seconds) => (seen.push(String(node.op)), expect(seconds).toBeGreaterThanOrEqual(0)) });
+    const vm = new VM(fg, { profile: { recordNode: (node, seconds) => (seen.push(String(node.op)), expect(seconds).toBeGreaterThanOrEqual(0)) } });
     vm.run([th.array([0])]);
     vm.run([th.array([0])]);
     expect(seen).toEqual(['Elemwise{exp}', 'Elemwise{add}', 'Elemwise{exp}', 'Elemwise{add}']);

@@ -9,7 +9,7 @@
  * order — is rendered as one generated function (schedule.ts).
  */
 import type { Apply } from '../../graph/apply.js';
-import type { OutputCell } from '../../graph/op.js';
+import type { LinkContext, OutputCell } from '../../graph/op.js';
 import type { FunctionGraph } from '../../graph/fgraph.js';
 import type { ElementwiseKernel } from '../../kernel/ir.js';
 import type { NDArray } from '../../ndarray/ndarray.js';
@@ -191,6 +191,11 @@ export function runsGeneratedCode(node: Apply): boolean {
 }
 
 /** A VM whose elementwise nodes and reductions run generated loops, and whose run is one generated function. */
-export function jsLinker(fgraph: FunctionGraph, profile: NodeTimer | null = null): VM {
-  return new VM(fgraph, profile, (node) => elementwiseThunk(node) ?? reduceThunk(node), canGenerateCode ? renderSchedule : null);
+export function jsLinker(fgraph: FunctionGraph, profile: NodeTimer | null = null, context: LinkContext | null = null): VM {
+  return new VM(fgraph, {
+    profile,
+    makeThunk: (node) => elementwiseThunk(node) ?? reduceThunk(node),
+    render: canGenerateCode ? renderSchedule : null,
+    context,
+  });
 }

@@ -30,17 +30,22 @@ export const median = (xs) => {
 };
 
 /**
- * How many calls: `calls` (20) normally; for a slow case, as many as fit in
- * `budgetMs` judged from the first warm-up call, but never fewer than
- * `minCalls`; slow cases also get a single warm-up call.
+ * How many calls: `calls` (20) after `warmup` (20) warm-up calls normally —
+ * JIT compilers (V8 for the JS systems) reach their final code only after
+ * some calls; a case whose warm-up would take more than a sixth of
+ * `budgetMs` gets fewer warm-up calls (at least 3). For a slow case, as many
+ * calls as fit in `budgetMs` judged from the first warm-up call, but never
+ * fewer than `minCalls`, after a single warm-up call.
  */
 function plan(firstMs, warmup, calls, budgetMs, minCalls) {
-  if (firstMs * (warmup - 1 + calls) <= budgetMs) return { warmup, calls };
-  return { warmup: 1, calls: Math.max(minCalls, Math.min(calls, Math.floor(budgetMs / Math.max(firstMs, 1e-9)))) };
+  const first = Math.max(firstMs, 1e-9);
+  const w = Math.max(3, Math.min(warmup, Math.floor(budgetMs / 6 / first)));
+  if (first * (w - 1 + calls) <= budgetMs) return { warmup: w, calls };
+  return { warmup: 1, calls: Math.max(minCalls, Math.min(calls, Math.floor(budgetMs / first))) };
 }
 
 /** Median ms per call of a synchronous `fn` after warm-up. */
-export function measure(fn, { warmup = 3, calls = 20, budgetMs = 6000, minCalls = 5 } = {}) {
+export function measure(fn, { warmup = 20, calls = 20, budgetMs = 6000, minCalls = 5 } = {}) {
   let t = performance.now();
   fn();
   const first = performance.now() - t;
@@ -56,7 +61,7 @@ export function measure(fn, { warmup = 3, calls = 20, budgetMs = 6000, minCalls 
 }
 
 /** The same for an async `fn` (jax-js: dispatch, then wait until the result is ready). */
-export async function measureAsync(fn, { warmup = 3, calls = 20, budgetMs = 6000, minCalls = 5 } = {}) {
+export async function measureAsync(fn, { warmup = 20, calls = 20, budgetMs = 6000, minCalls = 5 } = {}) {
   let t = performance.now();
   await fn();
   const first = performance.now() - t;

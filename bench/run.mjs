@@ -253,7 +253,7 @@ function buildReport(meta, systems, selected) {
   lines.push('Systems:', '');
   for (const s of systems) lines.push(`- **${s.system}**: ${s.available ? `${s.version}${s.seconds ? ` (${s.seconds.toFixed(0)} s)` : ''}` : `unavailable: ${s.reason}`}`);
   lines.push('');
-  lines.push('Method: each system runs in its own process, one after the other; warm-up calls, then the median of 20 timed calls ' +
+  lines.push('Method: each system runs in its own process, one after the other; 20 warm-up calls (fewer for slow cases: JIT compilers reach their final code only after some calls), then the median of 20 timed calls ' +
     '(a case whose calls are slow gets fewer, as the calls column says), timed with performance.now() / time.perf_counter(). ' +
     '"÷ theano-ts" is the system\'s time divided by theano-ts\'s (below 1: faster than theano-ts); ' +
     '"theano-ts ÷ numpy" is how many times longer theano-ts takes than numpy.', '');

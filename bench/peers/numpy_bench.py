@@ -84,7 +84,7 @@ def b1(results, calls):
 
         out = f()
         assert out.dtype == dt
-        r = measure(f, 3, calls)
+        r = measure(f, 20, calls)
         r.update(workload="B1", case=name, note="numpy expression (temporaries)", checksum=float(out.astype(np.float64).sum()))
         results.append(r)
 
@@ -95,7 +95,7 @@ def b2(results, sizes, calls):
             A = urand(4, n * n, -1, 1).reshape(n, n).astype(dt)
             B = urand(5, n * n, -1, 1).reshape(n, n).astype(dt)
             out = A @ B
-            r = measure(lambda: A @ B, 3, calls)
+            r = measure(lambda: A @ B, 20 if n <= 512 else 5, calls)
             r.update(workload="B2", case=f"{n} {name}", checksum=float(out.astype(np.float64).sum()),
                      gflops=2 * n**3 / (r["median_ms"] * 1e6))
             results.append(r)

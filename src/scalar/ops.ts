@@ -19,6 +19,7 @@ import {
   type DTypeRule,
 } from './dtypeRules.js';
 import * as sp from './special.js';
+import { exp as fastExp } from './fastExp.js';
 
 const op = (spec: ScalarOpSpec): ScalarOp => new ScalarOp(spec);
 
@@ -152,7 +153,7 @@ export const clip = simple('clip', 3, upcast, (x, lo, hi) => (x < lo ? lo : x > 
 
 // ---- exponentials, logarithms, powers ---------------------------------------
 
-export const exp = mathFn('exp', Math.exp, (m, _ins, out, gz) => [m.mul(gz, out)]);
+export const exp = mathFn('exp', fastExp, (m, _ins, out, gz) => [m.mul(gz, out)]);
 export const exp2 = mathFn('exp2', (x) => Math.pow(2, x), (m, _ins, out, gz) => [m.mul(m.mul(gz, out), LN2)]);
 export const expm1 = mathFn('expm1', Math.expm1, (m, _ins, out, gz) => [m.mul(gz, m.add(out, 1))]);
 export const log = mathFn('log', Math.log, (m, [x], _out, gz) => [m.div(gz, x!)]);

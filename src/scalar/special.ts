@@ -4,6 +4,7 @@
  * half-to-even rounding, exact wrap-around integer power, numpy's floor
  * division and modulo, C's pow, and 64-bit bitwise operations.
  */
+import { exp } from './fastExp.js';
 
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
 const ONE_OVER_SQRT_PI = 0.5641895835477563;
@@ -21,7 +22,7 @@ function erfSeries(a: number): number {
     sum += term;
     if (term <= sum * 1e-17) break;
   }
-  return TWO_OVER_SQRT_PI * Math.exp(-a2) * sum;
+  return TWO_OVER_SQRT_PI * exp(-a2) * sum;
 }
 
 /**
@@ -30,7 +31,7 @@ function erfSeries(a: number): number {
  */
 function expMinusSquare(a: number): number {
   const hi = Math.fround(a);
-  return Math.exp(-hi * hi) * Math.exp(-(a - hi) * (a + hi));
+  return exp(-hi * hi) * exp(-(a - hi) * (a + hi));
 }
 
 /**
@@ -119,13 +120,13 @@ export function erfc(x: number): number {
 export function sigmoid(x: number): number {
   // Never NaN, and accurate to an ulp or two. Below -708 exp(-x) overflows, so use sigmoid(x) ≈ e^x there
   // (keeping the subnormal results); that branch is almost never taken, so it costs nothing in loops.
-  return x < -708 ? Math.exp(x) : 1 / (1 + Math.exp(-x));
+  return x < -708 ? exp(x) : 1 / (1 + exp(-x));
 }
 
 /** log(1 + e^x), finite for every finite x. */
 export function softplus(x: number): number {
-  if (x > 0) return x + Math.log1p(Math.exp(-x));
-  return Math.log1p(Math.exp(x));
+  if (x > 0) return x + Math.log1p(exp(-x));
+  return Math.log1p(exp(x));
 }
 
 /** numpy's round: to nearest, ties to even. */

@@ -18,6 +18,9 @@ export * as printing from './printing/index.js';
 export { ndarray, graph, gradient };
 export { grad } from './gradient/index.js';
 export { ifelse, IfElse } from './ifelse/ifelse.js';
+export { scan, until, Until, type ScanOptions, type ScanResult, type SequenceInfo, type OutputInfo, type StepResult } from './scan/scan.js';
+export { map, reduce, foldl, foldr } from './scan/loops.js';
+export { Scan } from './scan/scanOp.js';
 /** Theano's `theano.function`; `function` is a reserved word in JS, so it is exported under that name from a binding. */
 export { compileFunction as function, compileFunction as compile, compileFunction };
 export { shared, SharedVariable, In, Out, Mode, ProfileStats, type CompiledFunction, type FunctionOptions, type SharedOptions, type InOptions } from './compile/index.js';

@@ -25,9 +25,10 @@ import { ProfileStats } from './profile.js';
 import { debugLinker } from './debugMode.js'; // DebugMode hook
 import { linkContext } from './innerGraphs.js';
 
+/** [shared variable, new value] pairs (a scan's updates map too; targets are checked to be shared variables). */
 export type UpdatePairs =
-  | ReadonlyMap<SharedVariable, TensorLike>
-  | Iterable<readonly [SharedVariable, TensorLike]>;
+  | ReadonlyMap<SharedVariable | Variable, TensorLike>
+  | Iterable<readonly [SharedVariable | Variable, TensorLike]>;
 
 export type GivenPairs = ReadonlyMap<Variable, TensorLike> | Iterable<readonly [Variable, TensorLike]>;
 
@@ -161,11 +162,12 @@ export function compileFunction(
 
   // ---- updates ----
   const updatePairs: [SharedVariable, TensorVariable][] = [];
-  for (const [target, expr] of toPairs('updates', options.updates, fail)) {
-    if (!(target instanceof SharedVariable)) {
-      const what: unknown = target;
-      fail(`updates must target shared variables; ${what instanceof Variable ? describeVar(what) : typeof what} is not one`);
+  for (const [given, expr] of toPairs('updates', options.updates, fail)) {
+    if (!(given instanceof SharedVariable)) {
+      const what: unknown = given;
+      return fail(`updates must target shared variables; ${what instanceof Variable ? describeVar(what) : typeof what} is not one`);
     }
+    const target = given;
     if (updatePairs.some(([t]) => t === target)) fail(`shared variable ${describeVar(target)} has two updates; give one update per variable`);
     const value = updateExpression(target, expr, fail);
     checkUpdateType(target, value, fail);

@@ -12,3 +12,4 @@ export { Dot, dot } from './dot.js';
 export { Gemm, Gemv, Ger, gemm, gemv, ger } from './blas.js';
 export { Shape, ShapeI, shape, shapeI, symbolicShape } from './shape.js';
 export { ARange, arange } from './arange.js';
+export { Subtensor, IncSubtensor, at, setSubtensor, incSubtensor, slice, newaxis, sliceIndices, type Index, type IndexEntry, type Slice } from './subtensor.js';

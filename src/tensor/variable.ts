@@ -13,6 +13,7 @@ import * as math from './math.js';
 import { dimshuffle as dimshuffleFn, transpose } from './dimshuffle.js';
 import { sum as sumFn, mean as meanFn } from './reduce.js';
 import { dot as dotFn } from './dot.js';
+import { at as atFn, type Index } from './subtensor.js';
 import type { TensorLike } from './asTensor.js';
 
 export class TensorVariable extends Variable<TensorType> {
@@ -127,6 +128,11 @@ export class TensorVariable extends Variable<TensorType> {
     const flat = (pattern.length === 1 && Array.isArray(pattern[0]) ? pattern[0] : pattern) as (number | 'x')[];
     return dimshuffleFn(this, flat);
   }
+  /** Basic indexing, a view: `x.at(0)`, `x.at(':', -1)`, `x.at('::-1')`, `x.at(T.slice(i, j), T.newaxis)` (see tensor/subtensor.ts). */
+  at(...indices: Index[]): TensorVariable {
+    return atFn(this, ...indices);
+  }
+
   dot(other: TensorLike): TensorVariable {
     return dotFn(this, other);
   }

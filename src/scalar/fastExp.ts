@@ -109,7 +109,10 @@ export function exp(x: number): number {
   return y; // NaN in, NaN out
 }
 
-/** e^x for |x| > 708 (±Infinity included): results near overflow, and subnormal or zero ones. */
+/**
+ * e^x for |x| > 708 (±Infinity included): results near overflow, and subnormal or zero ones.
+ * It repeats exp's reduction on purpose: exp must stay small enough for V8 to inline into loops.
+ */
 function expEdge(x: number): number {
   if (x > 709.782712893384) return Infinity; // the largest x whose e^x rounds to a finite double
   if (x < -745.1332191019412) return 0; // below ln(2^-1075), so e^x rounds to +0

@@ -163,6 +163,14 @@ const TOLERANCE: Record<Dt, { rtol: number; atol: number }> = {
   float64: { rtol: 1e-12, atol: 1e-12 },
 };
 
+/** The arbitraries of a random graph: its inputs' specs, its expression, the full shape and a data seed. */
+const graphArbs = [
+  fc.array(inputSpecArb, { minLength: 1, maxLength: 3 }),
+  rootArb,
+  fc.array(fc.integer({ min: 1, max: 3 }), { minLength: MAX_RANK, maxLength: MAX_RANK }),
+  fc.integer(),
+] as const;
+
 describe('random elementwise graphs', () => {
   it('compiled functions (optimized and not) agree with the direct evaluation', () => {
     const noOpt = new th.Mode({ optimizer: null });
@@ -170,10 +178,7 @@ describe('random elementwise graphs', () => {
     const mergeOnly = new th.Mode({ optimizer: null, including: ['merge'] });
     fc.assert(
       fc.property(
-        fc.array(inputSpecArb, { minLength: 1, maxLength: 3 }),
-        rootArb,
-        fc.array(fc.integer({ min: 1, max: 3 }), { minLength: MAX_RANK, maxLength: MAX_RANK }),
-        fc.integer(),
+        ...graphArbs,
         (specs, expr, full, seed) => {
           const inputs = specs.map((s, i) => T.tensor(s.dtype, s.bc.slice(0, s.rank), `in${i}`));
           const { sym, ref } = build(expr, inputs);
@@ -207,7 +212,7 @@ describe('random elementwise graphs', () => {
 
   it('random graphs with random seeds (smaller run)', () => {
     fc.assert(
-      fc.property(fc.array(inputSpecArb, { minLength: 1, maxLength: 3 }), rootArb, fc.array(fc.integer({ min: 1, max: 3 }), { minLength: MAX_RANK, maxLength: MAX_RANK }), fc.integer(), (specs, expr, full, seed) => {
+      fc.property(...graphArbs, (specs, expr, full, seed) => {
         const inputs = specs.map((s, i) => T.tensor(s.dtype, s.bc.slice(0, s.rank), `in${i}`));
         const { sym, ref } = build(expr, inputs);
         const f = th.function(inputs, [sym, sym.mul(1)], { onUnusedInput: 'ignore' });
@@ -225,10 +230,7 @@ describe('random elementwise graphs', () => {
     const referenceVm = new th.Mode({ optimizer: null, linker: 'vm' });
     fc.assert(
       fc.property(
-        fc.array(inputSpecArb, { minLength: 1, maxLength: 3 }),
-        rootArb,
-        fc.array(fc.integer({ min: 1, max: 3 }), { minLength: MAX_RANK, maxLength: MAX_RANK }),
-        fc.integer(),
+        ...graphArbs,
         fc.nat(),
         (specs, expr, full, seed, pick) => {
           const inputs = specs.map((s, i) => T.tensor(s.dtype, s.bc.slice(0, s.rank), `in${i}`));

@@ -3,6 +3,7 @@
  * dense sweeps over the whole range within 1 ulp (ulps counted on the bit
  * patterns, which for non-negative doubles are ordered like the values).
  */
+import { seededRandom } from '../../src/gradient/verify.js';
 import { describe, it, expect } from 'vitest';
 import { exp } from '../../src/scalar/fastExp.js';
 
@@ -27,17 +28,8 @@ function step(x: number, dir: 1 | -1): number {
   return f64[0];
 }
 
-/** A small deterministic generator (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic generator so failures reproduce. */
+const rng = seededRandom;
 
 interface Stats {
   count: number;

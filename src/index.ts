@@ -28,3 +28,9 @@ export { DebugModeError } from './compile/index.js';
 export { NDArray, array, zeros, ones, full, empty, arange, type DType, type NestedArray, type ArrayLike } from './ndarray/index.js';
 export { config } from './config.js';
 export * from './errors.js';
+
+import { scanProfile as scanProfileOf } from './scan/scan.js';
+import type { ProfileStats as Profile } from './compile/index.js';
+import type { Variable } from './graph/variable.js';
+/** The ProfileStats of the body of the scan computing `output` (made with `profile: true`), or null. */
+export const scanProfile = scanProfileOf as (output: Variable) => Profile | null;

@@ -24,7 +24,7 @@ export function linkContext(mode: Mode): LinkContext {
       const innerContext = own === mode ? context : linkContext(own);
       // DebugMode checks an op with an inner graph as a whole (its compiled body against its perform).
       const vm = own.linker === 'js' ? jsLinker(graph, profile, innerContext) : new VM(graph, { profile, context: innerContext });
-      return { run: (inputs) => vm.run(inputs), profile };
+      return { run: (inputs) => vm.run(inputs), dropBuffers: () => vm.dropBuffers(), profile };
     },
   };
   return context;

@@ -20,6 +20,8 @@ export interface OutputCell {
 export interface InnerFunction {
   /** Output values from input values; the arrays returned may be reused by the next run. */
   run(inputs: readonly unknown[]): unknown[];
+  /** Drops the buffers the inner function keeps for its next run. */
+  dropBuffers(): void;
   /** The inner function's profile, when asked for (`profile: true`). */
   readonly profile: unknown;
 }

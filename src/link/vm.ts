@@ -309,6 +309,11 @@ export class VM implements SchedulePlan {
     }
   }
 
+  /** Forgets every kept buffer (the next run allocates afresh). */
+  dropBuffers(): void {
+    for (const step of this.steps) for (const cell of step.cells) cell.value = undefined;
+  }
+
   /** The buffers the VM keeps for reuse (for alias checks by the caller). */
   keptBuffers(): Set<object> {
     const out = new Set<object>();

@@ -15,6 +15,7 @@ import { inplaceElemwise } from './inplace.js';
 import { fillRewrites } from './fill.js';
 import { mulDivRewrites } from './mulDiv.js';
 import { ifelseRewrites } from './ifelse.js';
+import { scanHoistInvariants, scanKeepLast } from './scan.js';
 
 const merge = (name: string): GraphPass => ({ name, apply: mergeDuplicates });
 
@@ -24,12 +25,14 @@ rewriteDB.registerNode(constantFolding, 'canonicalize', ['fast_run', 'fast_compi
 // Fill sinking and mul/div/neg normalisation (rewrite/fill.ts, rewrite/mulDiv.ts).
 for (const rw of [...fillRewrites, ...mulDivRewrites]) rewriteDB.registerNode(rw, 'canonicalize', ['fast_run', 'fast_compile']);
 for (const rw of ifelseRewrites) rewriteDB.registerNode(rw, 'canonicalize', ['fast_run', 'fast_compile', 'ifelse']);
+rewriteDB.registerNode(scanHoistInvariants, 'canonicalize', ['fast_run', 'scan']);
 rewriteDB.registerNode(shapeFromInferShape, 'canonicalize');
 rewriteDB.registerNode(staticShapeI, 'canonicalize');
 for (const rw of stabilizations) rewriteDB.registerNode(rw, 'stabilize', ['fast_run', 'stable']);
 for (const rw of specializations) rewriteDB.registerNode(rw, 'specialize');
 // BLAS: dot plus a scaled add → Gemm / Gemv / Ger (see rewrite/blas.ts).
 for (const rw of blasSpecializations) rewriteDB.registerNode(rw, 'specialize', ['fast_run', 'blas']);
+rewriteDB.registerPass(scanKeepLast, 'specialize', ['fast_run', 'scan']);
 rewriteDB.registerPass(fuseElemwise, 'fusion', ['fast_run', 'fusion']);
 rewriteDB.registerPass(inplaceElemwise, 'inplace', ['fast_run', 'inplace']);
 rewriteDB.registerPass(merge('finalMerge'), 'finalMerge', ['fast_run', 'fast_compile']);

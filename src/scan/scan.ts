@@ -18,6 +18,7 @@
  * variable when there is one output, unless `returnList`), and the updates
  * of shared variables the body updated, to pass to `th.function`.
  */
+import type { Apply } from '../graph/apply.js';
 import { FunctionGraph } from '../graph/fgraph.js';
 import { cloneGraph } from '../graph/clone.js';
 import { graphInputs } from '../graph/traversal.js';
@@ -78,9 +79,9 @@ export interface ScanOptions {
   /** How the body is compiled: a th.Mode or a mode name (default: the mode of the function using the scan). */
   mode?: unknown;
   name?: string;
-  /** Profile the body (its ProfileStats: `scanProfile(output)`). */
+  /** Profile the body: its ProfileStats is `th.scanProfile(output)` once a function using the scan is compiled. */
   profile?: boolean;
-  /** Accepted for Theano compatibility: the body's buffers are always kept between steps (faster; Theano's allow_gc=False). */
+  /** Drop the body's buffers after each loop (true) or keep them for the next call (false, the default: faster). Buffers are always reused from step to step. */
   allowGc?: boolean;
   /** Every variable fn uses must come from its arguments (no outside variables, shared ones included). */
   strict?: boolean;
@@ -327,4 +328,14 @@ function parseStepResult(where: string, r: StepResult): { outputs: TensorVariabl
   if (stop !== null && stop.ndim !== 0) throw new ShapeError(`${where}: the until condition must be a scalar, got ${stop.type}`);
   if (outputs.length === 0 && updates.length === 0) throw new TypeError(`${where}: fn returned no outputs and no updates`);
   return { outputs, updates, stop };
+}
+
+/** The profile of the body of the scan computing `output` (made with `profile: true`), or null. */
+export function scanProfile(output: Variable): unknown {
+  for (let v: Variable | null = output; v !== null && v.owner !== null; ) {
+    const node: Apply = v.owner;
+    if (node.op instanceof Scan) return node.op.profile;
+    v = node.inputs[0] ?? null;
+  }
+  return null;
 }

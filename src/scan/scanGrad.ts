@@ -58,7 +58,7 @@ export function scanGrad(op: Scan, node: Apply, outputGradients: readonly Variab
   const recFloat = traces.map(floatVar);
   const lost = recFloat.findIndex((f, j) => f && !s.keepTrace[j]);
   if (lost >= 0) {
-    const reason = `${where}: recurrent output ${lost} (a shared variable updated in the loop) keeps only its last value, so gradients cannot flow back through its steps (node built at ${node.trace})`;
+    const reason = `${where}: recurrent output ${lost} keeps only its last values (a shared variable updated in the loop), so gradients cannot flow back through its steps (node built at ${node.trace})`;
     return node.inputs.map((_, i) => (i === 0 ? disconnected : new NullGradient(reason)));
   }
   const perFloat = node.outputs.slice(nRec).map(floatVar);
@@ -161,7 +161,9 @@ export function scanGrad(op: Scan, node: Apply, outputGradients: readonly Variab
   const bSpec: ScanSpec = {
     seqTaps: bSeqTaps,
     outputTaps: recStates.map(() => [-1]),
-    keepTrace: recStates.map(() => false),
+    // Whole traces, so the gradient can be differentiated again; when only the final values are read
+    // (the usual case) the scanKeepLast rewrite keeps just those.
+    keepTrace: recStates.map(() => true),
     nPerStep: seqGrads.length,
     nNonSeqs: ws.length,
     until: false,
@@ -173,7 +175,7 @@ export function scanGrad(op: Scan, node: Apply, outputGradients: readonly Variab
     allowGc: s.allowGc,
   };
   const back = new Scan(bInner, bSpec).makeNode(m, ...bSeqs, ...bInits, ...nonSeqs).outputs as TensorVariable[];
-  const finals = back.slice(0, recStates.length).map((w) => w.at(0));
+  const finals = back.slice(0, recStates.length).map((w) => w.at(-1));
   const perStepGrads = back.slice(recStates.length);
 
   // ---- the gradients of the inputs ----

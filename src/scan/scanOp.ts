@@ -58,7 +58,7 @@ export interface ScanSpec {
   /** The inner graph's compile mode (null: the function's). */
   readonly mode: unknown;
   readonly profile: boolean;
-  /** Drop the inner function's buffers after each call (true) or keep them for the next (false). */
+  /** Drop the body's buffers after each loop (less memory between calls) or keep them for the next (faster). */
   readonly allowGc: boolean;
 }
 
@@ -100,6 +100,8 @@ export class Scan extends Op {
   readonly inner: FunctionGraph;
   readonly spec: ScanSpec;
   private reference: VM | null = null;
+  /** The body's profile when the scan was made with `profile: true` (set when a function using it is compiled). */
+  profile: unknown = null;
 
   constructor(inner: FunctionGraph, spec: ScanSpec) {
     super();
@@ -157,7 +159,14 @@ export class Scan extends Op {
   override makeThunk(node: Apply, context: LinkContext): NodeThunk {
     const s = this.spec;
     const inner = context.compileInner(this.inner, { mode: s.mode ?? undefined, profile: s.profile, name: `${this} inner graph` });
-    return (inputs, outputs) => this.loop(node, inputs, outputs, (args) => inner.run(args));
+    if (s.profile) this.profile = inner.profile;
+    return (inputs, outputs) => {
+      try {
+        this.loop(node, inputs, outputs, (args) => inner.run(args));
+      } finally {
+        if (s.allowGc) inner.dropBuffers();
+      }
+    };
   }
 
   override grad(node: Apply, outputGradients: readonly Variable[]): InputGradient[] {

@@ -265,3 +265,68 @@ describe('scan errors', () => {
     expect(e.message).toMatch(/Scan\{shrinking\}: step 0: recurrent output 0 has shape \(2,\), but its initial value has shape \(3,\)/);
   });
 });
+
+describe('scan options', () => {
+  it('profile: the body\'s profile counts one run per step; allowGc gives the same results', () => {
+    const xs = T.dvector('xs');
+    const [ys] = th.scan({ fn: (x, acc) => acc.add(T.exp(x)), sequences: xs, outputsInfo: T.constant(0, null, 'float64'), profile: true, allowGc: true, name: 'profiled' });
+    const f = th.function([xs], one(ys));
+    expect(f([0, 0, 0]).toArray()).toEqual([1, 2, 3]);
+    expect(f([0, 0]).toArray()).toEqual([1, 2]);
+    const p = th.scanProfile(one(ys))!;
+    expect(p).toBeInstanceOf(th.ProfileStats);
+    const calls = p.opTable().map((r) => r.calls);
+    expect(Math.max(...calls)).toBe(5);
+  });
+
+  it('Rop through scan (from its gradient)', () => {
+    const xs = T.dvector('xs');
+    const v = T.dvector('v');
+    const a = T.dscalar('a');
+    const [ys] = th.scan({ fn: (x, y) => y.mul(a).add(x.mul(x)), sequences: xs, outputsInfo: T.constant(0, null, 'float64') });
+    const jv = th.gradient.Rop(one(ys), xs, v) as TensorVariable;
+    const f = th.function([xs, v, a], jv);
+    // y_t = a y_{t-1} + x_t²: dy_t = a dy_{t-1} + 2 x_t v_t.
+    expect(f([1, 2, 3], [1, 1, 1], 2).toArray()).toEqual([2, 8, 22]);
+  });
+});
+
+describe('scan rewrites', () => {
+  const scansOf = (f: { maker: { fgraph: { applyNodes: Set<import('../../src/graph/apply.js').Apply> } } }) =>
+    [...f.maker.fgraph.applyNodes].filter((n) => n.op instanceof th.Scan).map((n) => n.op as th.Scan);
+
+  it('computes loop-invariant work once, outside the body', () => {
+    const xs = T.dmatrix('xs');
+    const W = T.dmatrix('W');
+    const [hs] = th.scan({ fn: (x, h, w) => T.tanh(T.dot(h, w.T.mul(2)).add(x)), sequences: xs, outputsInfo: T.constant(th.zeros([2])), nonSequences: W });
+    const f = th.function([xs, W], one(hs));
+    const [scanOp] = scansOf(f);
+    const nTaps = 2;
+    const nonSeqInputs = new Set(scanOp!.inner.inputs.slice(nTaps));
+    // No node of the body reads only non-sequences and constants any more.
+    for (const n of scanOp!.inner.applyNodes) expect(n.inputs.every((i) => nonSeqInputs.has(i) || i.isConstant())).toBe(false);
+    const g = th.function([xs, W], one(hs), { mode: new th.Mode({ excluding: ['scan'] }) });
+    const args = [[[0.1, 0.2], [0.3, -0.4], [0.5, 0.6]], [[0.5, -1], [0.25, 2]]];
+    expectAllClose(f(...args), g(...args).toArray(), { rtol: 1e-14, atol: 1e-14 });
+  });
+
+  it('keeps only the last values of an output read at its end', () => {
+    const xs = T.dvector('xs');
+    const [total] = th.reduce((x, acc) => acc.add(x), xs, T.constant(0, null, 'float64'));
+    const n = T.lscalar('n');
+    const [fib] = th.scan({ fn: (a, b) => a.add(b), outputsInfo: { initial: T.constant(th.array([0, 1])), taps: [-2, -1] }, nSteps: n });
+    const f = th.function([xs, n], [one(total), one(fib).at(-2)]);
+    expect(scansOf(f).map((op) => op.spec.keepTrace)).toEqual([[false], [false]]);
+    const [t, fb] = f([1, 2, 3.5], 30);
+    expect(Number(t)).toBe(6.5);
+    expect(Number(fb)).toBe(832040);
+    // A gradient's accumulators are read at their end too: the backward loop keeps no trace.
+    const a = T.dscalar('a');
+    const [ys] = th.scan({ fn: (x, y) => T.tanh(y.mul(a).add(x)), sequences: xs, outputsInfo: T.constant(0, null, 'float64') });
+    const g = th.function([xs, a], T.grad(one(ys).sum(), a));
+    const backward = scansOf(g).find((op) => op.spec.name?.endsWith('_grad'))!;
+    expect(backward.spec.keepTrace.every((k) => !k)).toBe(true);
+    const h = th.function([xs, a], T.grad(one(ys).sum(), a), { mode: new th.Mode({ excluding: ['scan'] }) });
+    expect(Number(g([0.5, -1, 2], 0.7))).toBeCloseTo(Number(h([0.5, -1, 2], 0.7)), 14);
+  });
+});

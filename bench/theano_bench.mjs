@@ -124,6 +124,24 @@ if (args.only.has('B3')) {
   });
 }
 
+// ---------------------------------------------------------------- B5
+if (args.only.has('B5')) {
+  const [STEPS, BATCH, IN, HID] = [100, 32, 64, 128];
+  const f32 = (seed, n, a, shape) => th.array(urand(seed, n, -a, a), { dtype: 'float32', shape });
+  const X = f32(20, STEPS * BATCH * IN, 1, [STEPS, BATCH, IN]);
+  const W = th.shared(f32(21, HID * HID, 1 / Math.sqrt(HID), [HID, HID]), 'W');
+  const U = th.shared(f32(22, IN * HID, 1 / Math.sqrt(IN), [IN, HID]), 'U');
+  const xs = T.tensor3('xs', 'float32');
+  const h0 = T.constant(th.zeros([BATCH, HID], 'float32'));
+  const [hs] = th.scan({ fn: (x, h) => T.tanh(T.dot(h, W).add(T.dot(x, U))), sequences: xs, outputsInfo: h0, name: 'rnn' });
+  const loss = hs.at(-1).sum();
+  const [gW, gU] = T.grad(loss, [W, U]);
+  const f = th.function([xs], [loss, gW, gU]);
+  const [l] = f(X);
+  const r = measure(() => f(X), { calls: args.calls });
+  push({ workload: 'B5', case: 'forward + grad', ...r, loss: Number(l), note: `th.scan, gradient by a backward scan; loss ${Number(l).toFixed(2)}` });
+}
+
 // ---------------------------------------------------------------- B6
 if (args.only.has('B6')) {
   const x = T.dscalar('x');

@@ -134,6 +134,34 @@ def b3(results, steps):
     results.append(r)
 
 
+def b5(results, calls):
+    T, B, I, H = 100, 32, 64, 128
+    xs = urand(20, T * B * I, -1, 1).astype(np.float32).reshape(T, B, I)
+    W = urand(21, H * H, -1 / np.sqrt(H), 1 / np.sqrt(H)).astype(np.float32).reshape(H, H)
+    U = urand(22, I * H, -1 / np.sqrt(I), 1 / np.sqrt(I)).astype(np.float32).reshape(I, H)
+
+    def step():
+        # Forward through time, then backpropagation through time, written by hand.
+        hs = [np.zeros((B, H), np.float32)]
+        for t in range(T):
+            hs.append(np.tanh(hs[-1] @ W + xs[t] @ U))
+        loss = hs[-1].sum()
+        gW = np.zeros_like(W)
+        gU = np.zeros_like(U)
+        gh = np.ones((B, H), np.float32)
+        for t in range(T - 1, -1, -1):
+            gz = gh * (1 - hs[t + 1] * hs[t + 1])
+            gW += hs[t].T @ gz
+            gU += xs[t].T @ gz
+            gh = gz @ W.T
+        return loss, gW, gU
+
+    loss = step()[0]
+    r = measure(step, 5, calls)
+    r.update(workload="B5", case="forward + grad", loss=float(loss), note=f"hand-written loop and BPTT; loss {loss:.2f}")
+    results.append(r)
+
+
 def b6(results, calls_per_pass, passes):
     x = np.array(1.5)  # a 0-d float64 array
 
@@ -163,7 +191,7 @@ def blas_name():
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--only", default="B1,B2,B3,B6")
+    ap.add_argument("--only", default="B1,B2,B3,B5,B6")
     ap.add_argument("--b2-sizes", default="512,1024")
     ap.add_argument("--calls", type=int, default=20)
     ap.add_argument("--b3-steps", type=int, default=1000)
@@ -179,6 +207,8 @@ def main():
         b2(results, [int(s) for s in args.b2_sizes.split(",") if s], args.calls)
     if "B3" in only:
         b3(results, args.b3_steps)
+    if "B5" in only:
+        b5(results, args.calls)
     if "B6" in only:
         b6(results, args.b6_calls, args.b6_passes)
     report = {

@@ -15,7 +15,7 @@ import { inplaceElemwise } from './inplace.js';
 import { fillRewrites } from './fill.js';
 import { mulDivRewrites } from './mulDiv.js';
 import { ifelseRewrites } from './ifelse.js';
-import { scanHoistInvariants, scanKeepLast } from './scan.js';
+import { scanHoistInvariants, scanKeepLast, scanPruneOutputs } from './scan.js';
 
 const merge = (name: string): GraphPass => ({ name, apply: mergeDuplicates });
 
@@ -32,6 +32,7 @@ for (const rw of stabilizations) rewriteDB.registerNode(rw, 'stabilize', ['fast_
 for (const rw of specializations) rewriteDB.registerNode(rw, 'specialize');
 // BLAS: dot plus a scaled add → Gemm / Gemv / Ger (see rewrite/blas.ts).
 for (const rw of blasSpecializations) rewriteDB.registerNode(rw, 'specialize', ['fast_run', 'blas']);
+rewriteDB.registerPass(scanPruneOutputs, 'specialize', ['fast_run', 'scan']);
 rewriteDB.registerPass(scanKeepLast, 'specialize', ['fast_run', 'scan']);
 rewriteDB.registerPass(fuseElemwise, 'fusion', ['fast_run', 'fusion']);
 rewriteDB.registerPass(inplaceElemwise, 'inplace', ['fast_run', 'inplace']);

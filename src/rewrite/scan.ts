@@ -5,6 +5,9 @@
  *   non-sequences (and constants) gives the same value at every step; it is
  *   computed once, before the loop, and enters the body as a new
  *   non-sequence (`W.T`, `dot(W, V)`, a scaled constant...).
+ * - scanPruneOutputs: per-step outputs nothing reads are not computed (a
+ *   gradient scan computes the gradient of every input, including the
+ *   sequences nobody asked about).
  * - scanKeepLast: a recurrent output read only at its last entries
  *   (`result.at(-1)`, or a reduce, or the final values of a gradient's
  *   accumulators) keeps a ring of D + 1 values instead of the whole trace,
@@ -128,3 +131,29 @@ export const scanKeepLast: GraphPass = {
   },
 };
 
+
+export const scanPruneOutputs: GraphPass = {
+  name: 'scanPruneOutputs',
+  apply(fgraph: FunctionGraph): number {
+    let changed = 0;
+    for (const node of fgraph.toposort()) {
+      if (!(node.op instanceof Scan) || !fgraph.applyNodes.has(node)) continue;
+      const op = node.op;
+      const nRec = op.spec.outputTaps.length;
+      const used = node.outputs.slice(nRec).map((o) => fgraph.clients(o).length > 0);
+      if (used.every(Boolean)) continue;
+      const inner = op.inner;
+      const keptOutputs = inner.outputs.filter((_, k) => k < nRec || k >= nRec + op.spec.nPerStep || used[k - nRec]);
+      const spec: ScanSpec = { ...op.spec, nPerStep: used.filter(Boolean).length };
+      const replacement = new Scan(new FunctionGraph(inner.inputs, keptOutputs), spec).makeNode(node.inputs[0]!, ...node.inputs.slice(1));
+      let p = nRec;
+      node.outputs.forEach((o, k) => {
+        if (k >= nRec && !used[k - nRec]) return;
+        const r = replacement.outputs[k < nRec ? k : p++]!;
+        fgraph.replace(o, r, 'scanPruneOutputs');
+      });
+      changed++;
+    }
+    return changed;
+  },
+};

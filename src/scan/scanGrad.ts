@@ -116,6 +116,11 @@ export function scanGrad(op: Scan, node: Apply, outputGradients: readonly Variab
   );
   const newAccs = accs.map((a, k) => (a === null ? null : add(a, gradOf.get(ws[k]!)!)));
   const seqGrads = seqRows.flatMap((taps, i) => (seqFloat[i] ? taps.map((v) => gradOf.get(v)!) : []));
+  // The forward values of step t are stored in the forward outputs: the backward body reads them there
+  // instead of recomputing them (gradients like tanh's use the output), so usually nothing is recomputed.
+  const nowRows = recomputed.map((y, j) => y.type.makeVariable(j < nRec ? `out${j}[t]` : `z${j - nRec}[t]`) as TensorVariable);
+  const stored = new Map<Variable, Variable>(recomputed.flatMap((y, j) => (y.owner !== null ? [[y, nowRows[j]!] as const] : [])));
+  const bodyOutputs = cloneGraph([...newCarries.flat(), ...newAccs.filter((a): a is TensorVariable => a !== null), ...seqGrads], { replace: stored }).outputs;
 
   // ---- the backward scan: sequences reversed so its steps run forward ----
   const m = s.truncateGradient > 0 ? minimum(n, s.truncateGradient) : n;
@@ -147,17 +152,22 @@ export function scanGrad(op: Scan, node: Apply, outputGradients: readonly Variab
     bSeqRows.push(...seqRows[i]!);
   });
   traces.forEach((trace, j) => {
+    // Tap d reads y_{t-d}; tap 0 reads y_t itself.
     bSeqs.push(trace.at('::-1'));
-    bSeqTaps.push(s.outputTaps[j]!.map((d) => -d));
-    bSeqRows.push(...recRows[j]!);
+    bSeqTaps.push([...s.outputTaps[j]!.map((d) => -d), 0]);
+    bSeqRows.push(...recRows[j]!, nowRows[j]!);
+  });
+  node.outputs.slice(nRec).forEach((z, p) => {
+    bSeqs.push((z as TensorVariable).at('::-1'));
+    bSeqTaps.push([0]);
+    bSeqRows.push(nowRows[nRec + p]!);
   });
   const recStates = [...carries.flat(), ...accs.filter((a): a is TensorVariable => a !== null)];
-  const recNew = [...newCarries.flat(), ...newAccs.filter((a): a is TensorVariable => a !== null)];
   const bInits = [
     ...traces.flatMap((trace, j) => carries[j]!.map(() => asBuffer(zerosLike(trace.at(0))))),
     ...nonSeqs.flatMap((w, k) => (nonSeqFloat[k] ? [asBuffer(zerosLike(w))] : [])),
   ];
-  const bInner = new FunctionGraph([...bSeqRows, ...recStates, ...ws], [...recNew, ...seqGrads]);
+  const bInner = new FunctionGraph([...bSeqRows, ...recStates, ...ws], bodyOutputs);
   const bSpec: ScanSpec = {
     seqTaps: bSeqTaps,
     outputTaps: recStates.map(() => [-1]),

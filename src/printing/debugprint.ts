@@ -4,7 +4,8 @@
  * (`[id A]`, `[id B]`, ...) where it first appears; met again, it prints as
  * its op and id over a `···` line instead of being expanded twice. For a
  * compiled function it prints every output of the optimized graph and says
- * which shared variable each update output replaces.
+ * which shared variable each update output replaces. The bodies of ops with
+ * inner graphs (scan) follow under "Inner graphs:", as in PyTensor.
  */
 import { Apply } from '../graph/apply.js';
 import { FunctionGraph } from '../graph/fgraph.js';
@@ -52,6 +53,12 @@ interface Frame {
   childPrefix: string;
   level: number;
   topo: ReadonlyMap<Apply, number> | null;
+}
+
+/** The inner graph of an op that runs one (scan's body), or null. */
+function innerGraph(node: Apply): FunctionGraph | null {
+  const inner = (node.op as { inner?: unknown }).inner;
+  return inner instanceof FunctionGraph ? inner : null;
 }
 
 /** Theano's `char_from_number`: A..Z, then BA, BB, ... (base 26 with A as the zero digit). */
@@ -166,31 +173,46 @@ export function debugprint(what: DebugPrintable | readonly DebugPrintable[], opt
   const ids = new IdTable(options.idsStyle ?? 'id');
   const expanded = new Set<Apply>();
   const lines: string[] = [];
-  for (const root of roots) {
-    if (depth < 1) break;
+  // Ops with inner graphs (scan), in the order met; their bodies print after the outer trees.
+  const withInner: Apply[] = [];
+  const tree = (root: Variable, prefix: string, childPrefix: string, topo: ReadonlyMap<Apply, number> | null): void => {
     // Depth-first with an explicit stack (deep graphs must not overflow the call stack);
     // children are pushed last-first so they pop in order.
-    const stack: Frame[] = [{ variable: root.variable, prefix: '', childPrefix: '', level: 1, topo: root.topo }];
+    const stack: Frame[] = [{ variable: root, prefix, childPrefix, level: 1, topo }];
     while (stack.length > 0) {
-      const { variable, prefix, childPrefix, level, topo } = stack.pop()!;
-      lines.push(prefix + lineOf(variable, ids, options, topo));
+      const frame = stack.pop()!;
+      const { variable, level } = frame;
+      lines.push(frame.prefix + lineOf(variable, ids, options, frame.topo));
       const node = variable.owner;
       if (node === null || node.inputs.length === 0 || level >= depth) continue;
       if (expanded.has(node) || (options.stopOnName && variable.name !== null)) {
-        lines.push(`${childPrefix} └─ ···`);
+        lines.push(`${frame.childPrefix} └─ ···`);
         continue;
       }
       expanded.add(node);
+      if (innerGraph(node) !== null) withInner.push(node);
       for (let i = node.inputs.length - 1; i >= 0; i--) {
         const last = i === node.inputs.length - 1;
         stack.push({
           variable: node.inputs[i]!,
-          prefix: childPrefix + (last ? ' └─ ' : ' ├─ '),
-          childPrefix: childPrefix + (last ? '   ' : ' │ '),
+          prefix: frame.childPrefix + (last ? ' └─ ' : ' ├─ '),
+          childPrefix: frame.childPrefix + (last ? '   ' : ' │ '),
           level: level + 1,
-          topo,
+          topo: frame.topo,
         });
       }
+    }
+  };
+  for (const root of roots) {
+    if (depth < 1) break;
+    tree(root.variable, '', '', root.topo);
+  }
+  if (withInner.length > 0) {
+    lines.push('', 'Inner graphs:');
+    for (let k = 0; k < withInner.length; k++) {
+      const node = withInner[k]!;
+      lines.push('', `${safeString(node.op)}${ids.of(node.outputs[0]!)}`);
+      for (const out of innerGraph(node)!.outputs) tree(out, ' ← ', '   ', null);
     }
   }
   if (updates.length > 0) {

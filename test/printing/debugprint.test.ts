@@ -335,3 +335,17 @@ describe('robustness and output', () => {
     expect(text.endsWith('└─ x')).toBe(true);
   });
 });
+
+describe('debugprint of inner graphs', () => {
+  it('prints a scan body under "Inner graphs:", sharing the ids', () => {
+    const T = th.tensor;
+    const xs = T.dvector('xs');
+    const [ys] = th.scan({ fn: (x, acc) => acc.add(T.exp(x)), sequences: xs, outputsInfo: T.constant(0, null, 'float64'), name: 'acc' });
+    const text = th.printing.debugprint(ys as th.tensor.TensorVariable);
+    const [outer, inner] = text.split('\nInner graphs:\n');
+    expect(outer).toMatch(/Scan\{acc\} \[id B\]/);
+    expect(inner).toMatch(/^\nScan\{acc\} \[id B\]\n ← Elemwise\{add\} \[id [A-Z]+\]\n/);
+    expect(inner).toContain('Elemwise{exp}');
+    expect(inner).toContain('xs[t]');
+  });
+});

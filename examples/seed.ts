@@ -93,3 +93,21 @@ section('6. switch (evaluates both branches) and lazy ifelse (only the one taken
     console.log(`time spent evaluating ${what} ${((performance.now() - start) / 1e3).toFixed(6)} sec; result ${out}`);
   }
 }
+
+section('7. Loops: scan (the polynomial)');
+{
+  const coefficients = T.ivector('coefficients');
+  const powers = T.ivector('powers');
+  const x = T.iscalar('x');
+  const [result] = th.scan({
+    fn: (coef: th.tensor.TensorVariable, power: th.tensor.TensorVariable, freeVar: th.tensor.TensorVariable) => coef.mul(freeVar.pow(power)),
+    sequences: [coefficients, powers],
+    outputsInfo: null,
+    nonSequences: x,
+  });
+  const terms = result as th.tensor.TensorVariable;
+  const polynomial = th.function([coefficients, powers, x], [terms, terms.sum()], { allowInputDowncast: true });
+  const [t, total] = polynomial([2, 3, 4, 6, 5], [0, 1, 2, 3, 4], 10);
+  console.log(t); // [    2    30   400  6000 50000]
+  console.log(total); // 56432
+}

@@ -1,5 +1,5 @@
 /**
- * The seed document's examples (SPEC.md §1, §2, §3, §5, §6; gradients live with
+ * The seed document's examples (SPEC.md §1, §2, §3, §5, §6, §7; gradients live with
  * the gradient tests), with the exact values and dtypes the seed prints.
  */
 import { inspect } from 'node:util';
@@ -304,5 +304,19 @@ describe('§6 conditionals', () => {
     const reductions = (f: typeof fSwitch) => f.profile!.opTable().filter((r) => /Reduce/.test(r.op)).reduce((n, r) => n + r.calls, 0);
     expect(reductions(fSwitch)).toBe(20);
     expect(reductions(fLazy)).toBe(11);
+  });
+});
+
+describe('§7 scan', () => {
+  it('the polynomial: terms [2, 30, 400, 6000, 50000], sum 56432', () => {
+    const coefficients = T.ivector('coefficients');
+    const powers = T.ivector('powers');
+    const x = T.iscalar('x');
+    const [result] = th.scan({ fn: (c, p, xv) => c.mul(xv.pow(p)), sequences: [coefficients, powers], outputsInfo: null, nonSequences: x });
+    const terms = result as th.tensor.TensorVariable;
+    const f = th.function([coefficients, powers, x], [terms, terms.sum()], { allowInputDowncast: true });
+    const [t, total] = f([2, 3, 4, 6, 5], [0, 1, 2, 3, 4], 10);
+    expect(t!.toArray()).toEqual([2, 30, 400, 6000, 50000]);
+    expect(Number(total)).toBe(56432);
   });
 });

@@ -330,3 +330,33 @@ describe('scan rewrites', () => {
     expect(Number(g([0.5, -1, 2], 0.7))).toBeCloseTo(Number(h([0.5, -1, 2], 0.7)), 14);
   });
 });
+
+describe('scan with other control flow and modes', () => {
+  it('compiles the body with the scan\'s own mode when it names one', () => {
+    const xs = T.dvector('xs');
+    const body = (x: TensorVariable, acc: TensorVariable) => acc.add(T.exp(x).mul(2).add(1));
+    const opts = { sequences: xs, outputsInfo: T.constant(0, null, 'float64'), profile: true };
+    const [fused] = th.scan({ ...opts, fn: body });
+    const [plain] = th.scan({ ...opts, fn: body, mode: new th.Mode({ optimizer: null, linker: 'vm' }) });
+    const f = th.function([xs], [one(fused), one(plain)]);
+    const [a, b] = f([0, 1]);
+    expect(a!.toArray()).toEqual(b!.toArray());
+    const ops = (v: TensorVariable) => th.scanProfile(v)!.opTable().map((r) => r.op).join(' ');
+    expect(ops(one(fused))).toContain('FusedElemwise');
+    expect(ops(one(plain))).not.toContain('FusedElemwise');
+    expect(ops(one(plain))).toContain('Elemwise{exp}');
+  });
+
+  it('runs ifelse lazily inside a body, and a scan inside an ifelse branch', () => {
+    const xs = T.dvector('xs');
+    const [ys] = th.scan({ fn: (x, acc) => th.ifelse(T.gt(x, 0), acc.add(x), acc.sub(1)), sequences: xs, outputsInfo: T.constant(0, null, 'float64') });
+    const c = T.iscalar('c');
+    const [cum] = th.scan({ fn: (x, acc) => acc.add(x), sequences: xs, outputsInfo: T.constant(0, null, 'float64') });
+    const z = th.ifelse(c, one(cum), xs);
+    const f = th.function([xs, c], [one(ys), z]);
+    const [y, z1] = f([1, -5, 2], 1);
+    expect(y!.toArray()).toEqual([1, 0, 2]);
+    expect(z1!.toArray()).toEqual([1, -4, -2]);
+    expect(f([1, -5, 2], 0)[1]!.toArray()).toEqual([1, -5, 2]);
+  });
+});

@@ -149,6 +149,40 @@ if (args.only.has('B3')) {
   });
 }
 
+// ---------------------------------------------------------------- B5
+if (args.only.has('B5')) {
+  const [STEPS, BATCH, IN, HID] = [100, 32, 64, 128];
+  const data = urand(20, STEPS * BATCH * IN, -1, 1);
+  const xs = Array.from({ length: STEPS }, (_, t) => arr(data.subarray(t * BATCH * IN, (t + 1) * BATCH * IN), 'f32', [BATCH, IN]));
+  const W = arr(urand(21, HID * HID, -1 / Math.sqrt(HID), 1 / Math.sqrt(HID)), 'f32', [HID, HID]);
+  const U = arr(urand(22, IN * HID, -1 / Math.sqrt(IN), 1 / Math.sqrt(IN)), 'f32', [IN, HID]);
+  // No scan in jax-js: the recurrence is unrolled over the 100 steps inside one jit.
+  const loss = (w, u, ...x) => {
+    let h = np.zeros([BATCH, HID], { dtype: np.float32 });
+    for (const xt of x) h = np.tanh(np.matmul(h, w.ref).add(np.matmul(xt, u.ref)));
+    w.dispose();
+    u.dispose();
+    return h.sum();
+  };
+  const step = jit((w, u, ...x) => {
+    const [value, [gW, gU]] = valueAndGrad(loss, { argnums: [0, 1] })(w, u, ...x);
+    return [value, gW, gU];
+  });
+  const run = async () => {
+    const out = step(W.ref, U.ref, ...xs.map((x) => x.ref));
+    await out[0].blockUntilReady();
+    return out;
+  };
+  const first = await run();
+  const l = first[0].item();
+  for (const o of first) if (o.refCount > 0) o.dispose();
+  const r = await measureAsync(async () => {
+    const out = await run();
+    for (const o of out) if (o.refCount > 0) o.dispose();
+  }, { calls: args.calls });
+  push({ workload: 'B5', case: 'forward + grad', ...r, loss: l, note: `unrolled loop in one jit(valueAndGrad); loss ${l.toFixed(2)}` });
+}
+
 // ---------------------------------------------------------------- B6
 if (args.only.has('B6')) {
   const f = jit((x) => x.add(1));

@@ -118,6 +118,31 @@ if (args.only.has('B3')) {
   tf.dispose(costs);
 }
 
+// ---------------------------------------------------------------- B5
+if (args.only.has('B5')) {
+  const [STEPS, BATCH, IN, HID] = [100, 32, 64, 128];
+  const t2 = (seed, n, a, shape) => tf.tensor(Float32Array.from(urand(seed, n, -a, a)), shape, 'float32');
+  const xs = tf.unstack(t2(20, STEPS * BATCH * IN, 1, [STEPS, BATCH, IN]));
+  const W = t2(21, HID * HID, 1 / Math.sqrt(HID), [HID, HID]);
+  const U = t2(22, IN * HID, 1 / Math.sqrt(IN), [IN, HID]);
+  // No loop op with gradients in TF.js: the recurrence is unrolled over the 100 steps.
+  const loss = (w, u) => {
+    let h = tf.zeros([BATCH, HID], 'float32');
+    for (const x of xs) h = tf.tanh(tf.add(tf.matMul(h, w), tf.matMul(x, u)));
+    return tf.sum(h);
+  };
+  const grads = tf.valueAndGrads(loss);
+  const run = () => {
+    const { value, grads: [gW, gU] } = grads([W, U]);
+    return [value, gW, gU];
+  };
+  const first = run();
+  const l = first[0].dataSync()[0];
+  tf.dispose(first);
+  const r = measure(() => tf.dispose(run()), { calls: args.calls });
+  push({ workload: 'B5', case: 'forward + grad', ...r, loss: l, note: `unrolled loop, tf.valueAndGrads; loss ${l.toFixed(2)}` });
+}
+
 // ---------------------------------------------------------------- B6
 if (args.only.has('B6')) {
   // The constant 1 is made once, as a compiled function holds its constants.

@@ -15,3 +15,4 @@ export { ARange, arange } from './arange.js';
 export { Subtensor, IncSubtensor, at, setSubtensor, incSubtensor, slice, newaxis, sliceIndices, type Index, type IndexEntry, type Slice } from './subtensor.js';
 export { Alloc, Eye, alloc, zeros, ones, full, eye, identityLike, tri, tril, triu, diag, diagonal, linspace } from './alloc.js';
 export { Nonzero, nonzero, where } from './nonzero.js';
+export { AdvancedSubtensor, AdvancedIncSubtensor, advancedAt, take, takeAlongAxis, type AdvancedEntry } from './advancedSubtensor.js';

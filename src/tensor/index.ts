@@ -16,3 +16,4 @@ export { Subtensor, IncSubtensor, at, setSubtensor, incSubtensor, slice, newaxis
 export { Alloc, Eye, alloc, zeros, ones, full, eye, identityLike, tri, tril, triu, diag, diagonal, linspace } from './alloc.js';
 export { Nonzero, nonzero, where } from './nonzero.js';
 export { AdvancedSubtensor, AdvancedIncSubtensor, advancedAt, take, takeAlongAxis, type AdvancedEntry } from './advancedSubtensor.js';
+export { ArgSort, argsort, sort } from './sort.js';

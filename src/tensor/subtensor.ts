@@ -25,10 +25,11 @@ import { Op, type OutputCell, type SymbolicShape } from '../graph/op.js';
 import { Variable } from '../graph/variable.js';
 import { DTypeError, ShapeError } from '../errors.js';
 import { mapInto } from '../ndarray/broadcast.js';
-import { canCastSafely, isDiscrete } from '../ndarray/dtype.js';
+import { canCastSafely, fitsDtype, isDiscrete, isFloat, type DType } from '../ndarray/dtype.js';
+import { array } from '../ndarray/create.js';
 import { NDArray, shapeToString } from '../ndarray/ndarray.js';
 import { asTensorVariable, constant, type TensorLike } from './asTensor.js';
-import { add, cast, intDiv, lt, maximum, minimum, sub, switch_, zerosLike } from './math.js';
+import { add, cast, intDiv, lt, maximum, minimum, neg, sub, switch_, zerosLike } from './math.js';
 import { sum } from './reduce.js';
 import { nodeError } from './runtime.js';
 import { TensorType } from './type.js';
@@ -78,7 +79,7 @@ function integerScalar(v: TensorVariable, what: string): TensorVariable {
   return v.dtype === 'int64' ? v : cast(v, 'int64');
 }
 
-const SLICE_TEXT = /^\s*(-?\d+)?\s*:\s*(-?\d+)?\s*(?::\s*(-?\d+)?\s*)?$/;
+const SLICE_TEXT = /^\s*([+-]?\d+)?\s*:\s*([+-]?\d+)?\s*(?::\s*([+-]?\d+)?\s*)?$/;
 
 /** The static description and symbolic inputs of an index list for an `ndim`-d value. */
 export function parseIndex(ndim: number, indices: readonly Index[]): { entries: IndexEntry[]; symbolic: TensorVariable[] } {
@@ -173,7 +174,11 @@ function staticShape(entries: readonly IndexEntry[], shape: readonly (number | n
 /** The view of `x` that `entries` select, reading symbolic parts from `values`. */
 function view(node: Apply, entries: readonly IndexEntry[], x: NDArray, values: readonly unknown[]): NDArray {
   let k = 0;
-  const value = (v: Part): number | null => (v === 'sym' ? Number((values[k] as NDArray).data[(values[k++] as NDArray).offset]) : v);
+  const value = (v: Part): number | null => {
+    if (v !== 'sym') return v;
+    const a = values[k++] as NDArray;
+    return Number(a.data[a.offset]);
+  };
   const shape: number[] = [];
   const strides: number[] = [];
   let offset = x.offset;
@@ -192,8 +197,9 @@ function view(node: Apply, entries: readonly IndexEntry[], x: NDArray, values: r
       if (i >= len || i < -len) throw nodeError(node, `index ${i} is out of range for axis ${ax - 1} with length ${len}`);
       offset += (i < 0 ? i + len : i) * stride;
     } else {
-      const [start, step, count] = sliceIndices(len, value(e.start), value(e.stop), value(e.step));
-      if (step === 0) throw nodeError(node, 'slice step cannot be zero');
+      const [a, b, c] = [value(e.start), value(e.stop), value(e.step)];
+      if (c === 0) throw nodeError(node, `slice step cannot be zero (axis ${ax - 1})`);
+      const [start, step, count] = sliceIndices(len, a, b, c);
       shape.push(count);
       strides.push(stride * step);
       if (count > 0) offset += start * stride;
@@ -206,19 +212,35 @@ function view(node: Apply, entries: readonly IndexEntry[], x: NDArray, values: r
   return new NDArray(x.data, x.dtype, shape, strides, offset);
 }
 
-/** The symbolic length of a slice of an axis of length `len` (a constant step; throws otherwise). */
-function sliceLength(len: TensorVariable, start: TensorVariable | null, stop: TensorVariable | null, step: number): TensorVariable {
-  const zero = constant(0, null, 'int64');
-  if (step > 0) {
-    const clamp = (v: TensorVariable) => switch_(lt(v, 0), maximum(add(v, len), 0), minimum(v, len));
-    const a = start === null ? zero : clamp(start);
-    const b = stop === null ? len : clamp(stop);
-    return maximum(intDiv(add(sub(b, a), step - 1), step), 0);
+/**
+ * The symbolic length of a slice of an axis of length `len`: numpy's
+ * clamping of the bounds (PySlice_AdjustIndices) then ceil(distance / |step|),
+ * written with int64 scalar ops. A constant step picks the branch statically;
+ * a symbolic one chooses with switches on its sign.
+ */
+function sliceLength(len: TensorVariable, start: TensorVariable | null, stop: TensorVariable | null, step: number | TensorVariable): TensorVariable {
+  const int = (v: number) => constant(v, null, 'int64');
+  if (typeof step === 'number') {
+    const up = step > 0;
+    // Bounds clamp to [0, len] going up, to [-1, len - 1] going down.
+    const [lo, hi] = up ? [int(0), len] : [int(-1), sub(len, 1)];
+    const clamp = (v: TensorVariable) => switch_(lt(v, 0), maximum(add(v, len), lo), minimum(v, hi));
+    const a = start === null ? (up ? int(0) : sub(len, 1)) : clamp(start);
+    const b = stop === null ? (up ? len : int(-1)) : clamp(stop);
+    const distance = up ? sub(b, a) : sub(a, b);
+    const size = Math.abs(step);
+    return maximum(intDiv(add(distance, size - 1), size), 0);
   }
-  const clamp = (v: TensorVariable) => switch_(lt(v, 0), maximum(add(v, len), -1), minimum(v, sub(len, 1)));
-  const a = start === null ? sub(len, 1) : clamp(start);
-  const b = stop === null ? constant(-1, null, 'int64') : clamp(stop);
-  return maximum(intDiv(add(sub(a, b), -step - 1), -step), 0);
+  const down = lt(step, 0);
+  const pick = (ifDown: TensorVariable, ifUp: TensorVariable) => switch_(down, ifDown, ifUp);
+  const lo = pick(int(-1), int(0));
+  const hi = pick(sub(len, 1), len);
+  const clamp = (v: TensorVariable) => switch_(lt(v, 0), maximum(add(v, len), lo), minimum(v, hi));
+  const a = start === null ? pick(sub(len, 1), int(0)) : clamp(start);
+  const b = stop === null ? pick(int(-1), len) : clamp(stop);
+  const distance = pick(sub(a, b), sub(b, a));
+  const size = pick(neg(step), step);
+  return maximum(intDiv(add(distance, sub(size, 1)), size), 0);
 }
 
 /** The symbolic shape of `x` indexed by `entries`, symbolic parts from `parts`. */
@@ -233,9 +255,8 @@ function symbolicIndexShape(entries: readonly IndexEntry[], xShape: SymbolicShap
       part(e.value);
       ax++;
     } else {
-      const [start, stop] = [part(e.start), part(e.stop)];
-      if (e.step === 'sym') throw new TypeError('the length of a slice with a symbolic step is known only at run time');
-      out.push(sliceLength(xShape[ax++] as TensorVariable, start, stop, e.step ?? 1));
+      const [start, stop, step] = [part(e.start), part(e.stop), e.step === 'sym' ? part(e.step)! : (e.step ?? 1)];
+      out.push(sliceLength(xShape[ax++] as TensorVariable, start, stop, step));
     }
   }
   for (; ax < xShape.length; ax++) out.push(xShape[ax]!);
@@ -329,12 +350,7 @@ export class IncSubtensor extends Op {
     const y = inputs[1] as NDArray;
     const out = x.copy();
     const region = view(node, this.entries, out, inputs.slice(2));
-    let yb: NDArray;
-    try {
-      yb = y.broadcastTo(region.shape);
-    } catch {
-      throw nodeError(node, `a value of shape ${shapeToString(y.shape)} cannot fill a region of shape ${shapeToString(region.shape)}`);
-    }
+    const yb = fitValue(node, y, region.shape);
     if (this.set) mapInto(region, [yb], (v) => v);
     else mapInto(region, [region, yb], (a, b) => a + b);
     outputs[0]!.value = out;
@@ -365,6 +381,24 @@ export class IncSubtensor extends Op {
   }
 }
 
+/**
+ * y broadcast to the region's shape, as Elemwise broadcasts: missing leading
+ * axes are added, and only axes broadcastable in the graph (static length 1)
+ * stretch; any other length must equal the region's.
+ */
+function fitValue(node: Apply, y: NDArray, region: readonly number[]): NDArray {
+  const yType = node.inputs[1]!.type as TensorType;
+  const lead = region.length - y.ndim;
+  const fits = lead >= 0 && y.shape.every((d, i) => d === region[lead + i] || yType.shape[i] === 1);
+  if (!fits) {
+    const stretch = y.shape.some((d, i) => d === 1 && region[lead + i] !== 1)
+      ? ` An axis of length 1 stretches only when it is broadcastable in the graph (static length 1, as T.row or T.col).`
+      : '';
+    throw nodeError(node, `a value of shape ${shapeToString(y.shape)} cannot fill a region of shape ${shapeToString(region)}.${stretch}`);
+  }
+  return y.ndim === region.length && y.shape.every((d, i) => d === region[i]) ? y : y.broadcastTo(region);
+}
+
 /** `x.at(...indices)`: basic indexing, a view. */
 export function at(x: TensorVariable, ...indices: Index[]): TensorVariable {
   const { entries, symbolic } = parseIndex(x.ndim, indices);
@@ -378,11 +412,28 @@ function indexed(region: TensorVariable, what: string): { x: TensorVariable; op:
   return { x: node.inputs[0] as TensorVariable, op: node.op, parts: node.inputs.slice(1) };
 }
 
+/** Whether a JS number may be stored as `dtype`: exactly for ints and bools, rounded for floats (0.1 in float32) unless it overflows. */
+const literalFits = (v: number, dtype: DType): boolean =>
+  isFloat(dtype) ? dtype === 'float64' || !Number.isFinite(v) || Math.abs(v) <= 3.4028234663852886e38 : fitsDtype(v, dtype);
+
+/**
+ * y as a value for x: JS literals take x's dtype when every value fits it
+ * (exactly for ints and bools, rounded for floats); tensors are cast when the cast is safe (int32 into float64),
+ * anything else is a DTypeError.
+ */
 function valueFor(x: TensorVariable, y: TensorLike, what: string): TensorVariable {
-  const v = asTensorVariable(y, x.dtype);
+  if (!(y instanceof TensorVariable) && !(y instanceof NDArray) && !ArrayBuffer.isView(y)) {
+    const data = array(y as never);
+    const bad = Array.from(data.flatData(), Number).find((v) => !literalFits(v, x.dtype));
+    if (bad !== undefined) throw new DTypeError(`${what}: the value ${bad} does not fit the tensor's dtype ${x.dtype}`);
+    return constant(data, null, x.dtype);
+  }
+  const v = asTensorVariable(y);
   if (v.dtype === x.dtype) return v;
   if (canCastSafely(v.dtype, x.dtype)) return cast(v, x.dtype);
-  throw new DTypeError(`${what}: the value is ${v.dtype} but the tensor is ${x.dtype}, and ${v.dtype} does not cast safely to ${x.dtype}; cast it with .astype('${x.dtype}')`);
+  throw new DTypeError(
+    `${what}: the value is ${v.dtype} but the tensor is ${x.dtype}, and ${v.dtype} does not cast safely to ${x.dtype}; cast it with .astype('${x.dtype}')`,
+  );
 }
 
 /** Theano's `set_subtensor`: x with the region `x.at(...)` selects replaced by y. */

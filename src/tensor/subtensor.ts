@@ -34,6 +34,7 @@ import { sum } from './reduce.js';
 import { nodeError } from './runtime.js';
 import { TensorType } from './type.js';
 import { TensorVariable } from './variable.js';
+import { AdvancedIncSubtensor, AdvancedSubtensor, advancedAt } from './advancedSubtensor.js';
 
 /** `T.newaxis`: inserts an axis of length 1. */
 export const newaxis: unique symbol = Symbol('newaxis');
@@ -46,7 +47,10 @@ export interface Slice {
   readonly step: number | TensorVariable | null;
 }
 
-export type Index = number | TensorVariable | string | Slice | typeof newaxis;
+/** An array index (advanced indexing, tensor/advancedSubtensor.ts): integers, or booleans (a mask). */
+export type ArrayIndex = NDArray | readonly (number | boolean | readonly unknown[])[];
+
+export type Index = number | TensorVariable | string | Slice | typeof newaxis | ArrayIndex;
 
 /** numpy's `start:stop:step`; a part left out (null or undefined) takes numpy's default. */
 export function slice(start?: TensorLike | null, stop?: TensorLike | null, step?: TensorLike | null): Slice {
@@ -73,7 +77,7 @@ function integerScalar(v: TensorVariable, what: string): TensorVariable {
   if (v.ndim !== 0 || !isDiscrete(v.dtype) || v.dtype === 'bool') {
     throw new TypeError(
       `${what}: basic indices are integers, integer scalars or slices, got ${v} of type ${v.type}; ` +
-        `advanced indexing (integer arrays, boolean masks) is not supported yet`,
+        `integer arrays and boolean masks (advanced indexing) are arrays of at least 1 dimension`,
     );
   }
   return v.dtype === 'int64' ? v : cast(v, 'int64');
@@ -399,8 +403,10 @@ function fitValue(node: Apply, y: NDArray, region: readonly number[]): NDArray {
   return y.ndim === region.length && y.shape.every((d, i) => d === region[i]) ? y : y.broadcastTo(region);
 }
 
-/** `x.at(...indices)`: basic indexing, a view. */
+/** `x.at(...indices)`: basic indexing, a view — or, with arrays or masks among the indices, advanced indexing, a copy. */
 export function at(x: TensorVariable, ...indices: Index[]): TensorVariable {
+  const advanced = advancedAt(x, indices);
+  if (advanced !== null) return advanced;
   const { entries, symbolic } = parseIndex(x.ndim, indices);
   return new Subtensor(entries).makeNode(x, ...symbolic).outputs[0] as TensorVariable;
 }
@@ -438,13 +444,24 @@ function valueFor(x: TensorVariable, y: TensorLike, what: string): TensorVariabl
 
 /** Theano's `set_subtensor`: x with the region `x.at(...)` selects replaced by y. */
 export function setSubtensor(region: TensorVariable, y: TensorLike): TensorVariable {
+  if (region.owner?.op instanceof AdvancedSubtensor) return advancedWrite(region, y, true);
   const { x, op, parts } = indexed(region, 'setSubtensor');
   return new IncSubtensor(op.entries, true).makeNode(x, valueFor(x, y, 'setSubtensor'), ...parts).outputs[0] as TensorVariable;
 }
 
 /** Theano's `inc_subtensor`: x with y added to the region `x.at(...)` selects. */
 export function incSubtensor(region: TensorVariable, y: TensorLike): TensorVariable {
+  if (region.owner?.op instanceof AdvancedSubtensor) return advancedWrite(region, y, false);
   const { x, op, parts } = indexed(region, 'incSubtensor');
   return new IncSubtensor(op.entries, false).makeNode(x, valueFor(x, y, 'incSubtensor'), ...parts).outputs[0] as TensorVariable;
 }
 
+
+/** set/inc of entries chosen by advanced indexing (repeated indices: inc adds each, set keeps the last). */
+function advancedWrite(region: TensorVariable, y: TensorLike, set: boolean): TensorVariable {
+  const node = region.owner!;
+  const op = node.op as AdvancedSubtensor;
+  const x = node.inputs[0] as TensorVariable;
+  const value = valueFor(x, y, set ? 'setSubtensor' : 'incSubtensor');
+  return new AdvancedIncSubtensor(op.entries, set).makeNode(x, value, ...node.inputs.slice(1)).outputs[0] as TensorVariable;
+}

@@ -96,3 +96,15 @@ describe('advanced indexing: gradients, types, errors', () => {
     expect(() => g([[1, 2], [3, 4]], [0, 1], [0, 1, 0])).toThrow(/index arrays of shapes \(2,\), \(3,\) do not broadcast together/);
   });
 });
+
+describe('advanced indexing through x.at', () => {
+  it('x.at takes arrays and masks; setSubtensor/incSubtensor write through them', () => {
+    const x = T.dmatrix('x');
+    const f = th.function([x], [x.at([2, 0]), x.at(T.gt(x, 2)), T.incSubtensor(x.at([0, 0], ':'), 1), T.setSubtensor(x.at(T.gt(x, 2)), 0)]);
+    const [rows, big, inc, set] = f([[1, 2], [3, 4], [5, 6]]);
+    expect(rows!.toArray()).toEqual([[5, 6], [1, 2]]);
+    expect(big!.toArray()).toEqual([3, 4, 5, 6]);
+    expect(inc!.toArray()).toEqual([[3, 4], [3, 4], [5, 6]]);
+    expect(set!.toArray()).toEqual([[1, 2], [0, 0], [0, 0]]);
+  });
+});

@@ -374,10 +374,11 @@ describe('x.at: errors name what was expected', () => {
     throws(() => x.at(1.5), TypeError, 'must be an integer, got 1.5');
     throws(() => x.at(T.slice(0.5)), TypeError, 'slice: start must be an integer, got 0.5');
     throws(() => x.at({} as Index), TypeError, 'an index must be an integer, a slice string');
-    throws(() => x.at(T.lvector('idx')), TypeError, 'advanced indexing (integer arrays, boolean masks) is not supported yet');
-    throws(() => x.at(T.bvector('mask')), TypeError, 'advanced indexing');
+    // Arrays select by advanced indexing (tensor/advancedSubtensor.ts); float arrays are no index.
+    expect(x.at(T.lvector('idx')).owner!.op).toBeInstanceOf(th.tensor.AdvancedSubtensor);
+    throws(() => x.at(T.dvector('f')), TypeError, 'an array index must hold integers');
     throws(() => x.at(T.dscalar('f')), TypeError, 'basic indices are integers, integer scalars or slices');
-    throws(() => x.at(T.scalar('b', 'bool')), TypeError, 'basic indices are integers');
+    throws(() => x.at(T.scalar('b', 'bool')), TypeError, 'booleans of at least 1 dimension (a mask)');
     throws(() => x.at(T.slice(T.dscalar('f'))), TypeError, 'slice start');
   });
 

@@ -13,17 +13,17 @@
  */
 import { Apply } from '../graph/apply.js';
 import { disconnected, type InputGradient } from '../graph/gradientTerms.js';
-import { Op, type OutputCell } from '../graph/op.js';
+import { Op, type OutputCell, type SymbolicShape } from '../graph/op.js';
 import type { Variable } from '../graph/variable.js';
 import { DTypeError, ShapeError } from '../errors.js';
 import { isDiscrete } from '../ndarray/dtype.js';
 import { NDArray, shapeToString } from '../ndarray/ndarray.js';
 import { storeConverter } from '../ndarray/dtype.js';
-import { zerosLike } from './math.js';
+import { cast, maximum, neq, zerosLike } from './math.js';
 import { sum } from './reduce.js';
 import { nodeError } from './runtime.js';
-import { newaxis, parseIndex, sliceIndices, type Index, type IndexEntry } from './subtensor.js';
-import { asTensorVariable, type TensorLike } from './asTensor.js';
+import { newaxis, parseIndex, sliceIndices, sliceLength, type Index, type IndexEntry } from './subtensor.js';
+import { asTensorVariable, constant, type TensorLike } from './asTensor.js';
 import { arange } from './arange.js';
 import { shapeI } from './shape.js';
 import { TensorType } from './type.js';
@@ -218,6 +218,56 @@ function staticShape(entries: readonly AdvancedEntry[], x: TensorVariable, index
   return out;
 }
 
+/** The result's shape as int64 scalars: slice lengths, the index arrays' broadcast shape (masks: their counts). */
+function symbolicShape(entries: readonly AdvancedEntry[], node: Apply, shapes: readonly SymbolicShape[]): SymbolicShape {
+  const x = shapes[0]!;
+  let k = 1;
+  const int = (v: number) => constant(v, null, 'int64');
+  const part = (p: number | null | 'sym'): TensorVariable | null => (p === null ? null : p === 'sym' ? (node.inputs[k++] as TensorVariable) : int(p));
+  let axis = 0;
+  type Piece = { kind: 'basic'; d: Variable } | { kind: 'adv'; shape: readonly Variable[] } | { kind: 'new' };
+  const pieces: Piece[] = [];
+  const advAt: number[] = [];
+  for (const e of entries) {
+    if (e.kind === 'newaxis') pieces.push({ kind: 'new' });
+    else if (e.kind === 'slice') {
+      const [a, b] = [part(e.start), part(e.stop)];
+      const step = e.step === 'sym' ? part(e.step)! : (e.step ?? 1);
+      pieces.push({ kind: 'basic', d: sliceLength(x[axis++] as TensorVariable, a, b, step) });
+    } else {
+      advAt.push(pieces.length);
+      if (e.kind === 'int') {
+        part(e.value);
+        axis++;
+        pieces.push({ kind: 'adv', shape: [] });
+      } else if (e.kind === 'array') {
+        pieces.push({ kind: 'adv', shape: shapes[k++]! });
+        axis++;
+      } else {
+        const mask = node.inputs[k++] as TensorVariable;
+        pieces.push({ kind: 'adv', shape: [cast(sum(neq(mask, 0)), 'int64')] });
+        axis += e.ndim;
+      }
+    }
+  }
+  for (; axis < x.length; axis++) pieces.push({ kind: 'basic', d: x[axis]! });
+  // Broadcast lengths: the largest of each right-aligned position (index arrays that broadcast have 1 or it).
+  const advShapes = pieces.flatMap((p) => (p.kind === 'adv' ? [p.shape] : []));
+  const nd = Math.max(0, ...advShapes.map((s) => s.length));
+  const B = Array.from({ length: nd }, (_, i) => {
+    const dims = advShapes.flatMap((s) => (s.length >= nd - i ? [s[s.length - nd + i]!] : []));
+    return dims.reduce((m: TensorVariable, d) => maximum(m, d as TensorVariable), int(1));
+  });
+  const adjacent = advAt.every((p, i) => i === 0 || p === advAt[i - 1]! + 1);
+  const out: Variable[] = adjacent ? [] : [...B];
+  pieces.forEach((p, i) => {
+    if (adjacent && i === advAt[0]) out.push(...B);
+    if (p.kind === 'basic') out.push(p.d);
+    else if (p.kind === 'new') out.push(int(1));
+  });
+  return out;
+}
+
 function checkIndexInputs(op: Op, entries: readonly AdvancedEntry[], x: TensorVariable, inputs: readonly Variable[]): TensorType[] {
   if (inputs.length !== inputCount(entries)) throw new TypeError(`${op} takes ${inputCount(entries)} index inputs, got ${inputs.length}`);
   const consumed = entries.reduce((n, e) => n + consumes(e), 0);
@@ -254,6 +304,10 @@ export class AdvancedSubtensor extends Op {
     const out = NDArray.empty(x.dtype, shape);
     for (let n = 0; n < offsets.length; n++) out.data[n] = x.data[offsets[n]!]!;
     outputs[0]!.value = out;
+  }
+
+  override inferShape(node: Apply, shapes: readonly SymbolicShape[]): SymbolicShape[] {
+    return [symbolicShape(this.entries, node, shapes)];
   }
 
   override grad(node: Apply, [gz]: readonly Variable[]): InputGradient[] {
@@ -307,6 +361,10 @@ export class AdvancedIncSubtensor extends Op {
       dst[at] = this.set ? yb.data[s]! : convert(Number(dst[at]) + Number(yb.data[s]));
     });
     outputs[0]!.value = out;
+  }
+
+  override inferShape(_node: Apply, shapes: readonly SymbolicShape[]): SymbolicShape[] {
+    return [shapes[0]!];
   }
 
   override grad(node: Apply, [gz]: readonly Variable[]): InputGradient[] {

@@ -222,7 +222,7 @@ function view(node: Apply, entries: readonly IndexEntry[], x: NDArray, values: r
  * written with int64 scalar ops. A constant step picks the branch statically;
  * a symbolic one chooses with switches on its sign.
  */
-function sliceLength(len: TensorVariable, start: TensorVariable | null, stop: TensorVariable | null, step: number | TensorVariable): TensorVariable {
+export function sliceLength(len: TensorVariable, start: TensorVariable | null, stop: TensorVariable | null, step: number | TensorVariable): TensorVariable {
   const int = (v: number) => constant(v, null, 'int64');
   if (typeof step === 'number') {
     const up = step > 0;

@@ -9,6 +9,7 @@ import * as th from '../../src/index.js';
 import { AdvancedIncSubtensor, advancedAt, advancedIndex, take, takeAlongAxis } from '../../src/tensor/advancedSubtensor.js';
 import type { Index } from '../../src/tensor/subtensor.js';
 import type { TensorVariable } from '../../src/tensor/variable.js';
+import { shapeI } from '../../src/tensor/shape.js';
 
 const T = th.tensor;
 type Token = string | number | { arr: unknown[] } | { mask: unknown[] };
@@ -106,5 +107,28 @@ describe('advanced indexing through x.at', () => {
     expect(big!.toArray()).toEqual([3, 4, 5, 6]);
     expect(inc!.toArray()).toEqual([[3, 4], [3, 4], [5, 6]]);
     expect(set!.toArray()).toEqual([[1, 2], [0, 0], [0, 0]]);
+  });
+});
+
+describe('advanced indexing shapes', () => {
+  it('infers the result shape without indexing (arrays, masks, slices, placement)', () => {
+    const x = T.dtensor3('x');
+    const [i, j] = T.lvectors('i', 'j');
+    const m = T.tensor('bool', [null], 'm');
+    const s = T.lscalar('s');
+    const cases: [string, TensorVariable][] = [
+      ['i,:,j', x.at(i, ':', j)],
+      [':,i,j', x.at(':', i, j)],
+      ['m,1:', x.at(m, '1:')],
+      ['s:,i', x.at(T.slice(s), i)],
+      ['newaxis,i', x.at(T.newaxis, i)],
+    ];
+    for (const [label, r] of cases) {
+      const f = th.function([x, i, j, m, s], [r, ...r.type.shape.map((_, k) => shapeI(r, k))], { onUnusedInput: 'ignore' });
+      const shapeOnly = th.function([x, i, j, m, s], r.type.shape.map((_, k) => shapeI(r, k)), { onUnusedInput: 'ignore' });
+      expect([...shapeOnly.maker.fgraph.applyNodes].some((n) => n.op instanceof th.tensor.AdvancedSubtensor), label).toBe(false);
+      const [value, ...dims] = f(th.zeros([3, 4, 5]), [0, 2], [1, 1], [true, false, true], 1);
+      expect(dims.map(Number), label).toEqual(value!.shape);
+    }
   });
 });

@@ -17,3 +17,4 @@ export { Alloc, Eye, alloc, zeros, ones, full, eye, identityLike, tri, tril, tri
 export { Nonzero, nonzero, where } from './nonzero.js';
 export { AdvancedSubtensor, AdvancedIncSubtensor, advancedAt, take, takeAlongAxis, type AdvancedEntry } from './advancedSubtensor.js';
 export { ArgSort, argsort, sort } from './sort.js';
+export { pad, type PadMode } from './pad.js';

@@ -11,7 +11,7 @@ import { blasSpecializations } from './blas.js';
 import { stabilizations } from './stabilize.js';
 import type { GraphPass } from './rewriter.js';
 import { fuseElemwise } from './fusion.js';
-import { inplaceElemwise } from './inplace.js';
+import { inplaceElemwise, inplaceIncSubtensor } from './inplace.js';
 import { fillRewrites } from './fill.js';
 import { mulDivRewrites } from './mulDiv.js';
 import { ifelseRewrites } from './ifelse.js';
@@ -36,6 +36,7 @@ rewriteDB.registerPass(scanPruneOutputs, 'specialize', ['fast_run', 'scan']);
 rewriteDB.registerPass(scanKeepLast, 'specialize', ['fast_run', 'scan']);
 rewriteDB.registerPass(fuseElemwise, 'fusion', ['fast_run', 'fusion']);
 rewriteDB.registerPass(inplaceElemwise, 'inplace', ['fast_run', 'inplace']);
+rewriteDB.registerPass(inplaceIncSubtensor, 'inplace', ['fast_run', 'inplace']);
 rewriteDB.registerPass(merge('finalMerge'), 'finalMerge', ['fast_run', 'fast_compile']);
 
 export { rewriteDB, RewriteDB, PHASES, type Phase, type RewriteQuery, type PassReport } from './db.js';

@@ -33,6 +33,7 @@ import type { Variable } from '../graph/variable.js';
 import { isFloat } from '../ndarray/dtype.js';
 import { Elemwise } from '../tensor/elemwise.js';
 import { FusedElemwise } from '../tensor/fused.js';
+import { IncSubtensor } from '../tensor/subtensor.js';
 import type { TensorType } from '../tensor/type.js';
 import type { GraphPass } from './rewriter.js';
 
@@ -162,6 +163,31 @@ export const inplaceElemwise: GraphPass = {
       } else continue;
       const replacement = new Apply(inplaceOp, node.inputs, node.outputs.map((o) => o.type), node.trace);
       fgraph.replaceAll(node.outputs.map((o, k) => [o, replacement.outputs[k]!] as const), 'inplaceElemwise');
+      changed++;
+    }
+    return changed;
+  },
+};
+
+/**
+ * IncSubtensor (set or inc of a region) writing into its x when x is an
+ * intermediate value only it reads and whose buffer its producer owns (not
+ * a view) — gradients of indexing are `incSubtensor(zeros, g)`, and the
+ * zeros need not be copied.
+ */
+export const inplaceIncSubtensor: GraphPass = {
+  name: 'inplaceIncSubtensor',
+  apply(fgraph: FunctionGraph): number {
+    let changed = 0;
+    for (const node of fgraph.toposort()) {
+      const op = node.op;
+      if (!(op instanceof IncSubtensor) || op.inplace) continue;
+      const x = node.inputs[0]!;
+      if (x.owner === null || x.owner.op.viewMap[x.index] !== undefined || Object.keys(x.owner.op.destroyMap).length > 0) continue;
+      const clients = fgraph.clients(x);
+      if (clients.length !== 1 || clients[0]!.node !== node || clients[0]!.index !== 0) continue;
+      const replacement = new Apply(new IncSubtensor(op.entries, op.set, true), node.inputs, node.outputs.map((o) => o.type), node.trace);
+      fgraph.replace(node.outputs[0]!, replacement.outputs[0]!, 'inplaceIncSubtensor');
       changed++;
     }
     return changed;

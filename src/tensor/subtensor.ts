@@ -319,18 +319,23 @@ export class Subtensor extends Op {
 
 /** x with the region `entries` select set to y (`set`) or incremented by y. */
 export class IncSubtensor extends Op {
-  override readonly props = ['entries', 'set'];
+  override readonly props = ['entries', 'set', 'inplace'];
+  override readonly destroyMap: Readonly<Record<number, readonly number[]>>;
   readonly entries: readonly IndexEntry[];
   readonly set: boolean;
+  /** Writes into x's own buffer instead of a copy (set only by the in-place rewrite, for an x nothing else reads). */
+  readonly inplace: boolean;
 
-  constructor(entries: readonly IndexEntry[], set: boolean) {
+  constructor(entries: readonly IndexEntry[], set: boolean, inplace = false) {
     super();
     this.entries = entries;
     this.set = set;
+    this.inplace = inplace;
+    this.destroyMap = inplace ? { 0: [0] } : {};
   }
 
   override toString(): string {
-    return `${this.set ? 'SetSubtensor' : 'IncSubtensor'}{${indexText(this.entries)}}`;
+    return `${this.set ? 'SetSubtensor' : 'IncSubtensor'}{${indexText(this.entries)}${this.inplace ? ', inplace' : ''}}`;
   }
 
   override makeNode(x: Variable, y: Variable, ...parts: Variable[]): Apply<this> {
@@ -352,7 +357,7 @@ export class IncSubtensor extends Op {
   override perform(node: Apply, inputs: readonly unknown[], outputs: OutputCell[]): void {
     const x = inputs[0] as NDArray;
     const y = inputs[1] as NDArray;
-    const out = x.copy();
+    const out = this.inplace ? x : x.copy();
     const region = view(node, this.entries, out, inputs.slice(2));
     const yb = fitValue(node, y, region.shape);
     if (this.set) mapInto(region, [yb], (v) => v);

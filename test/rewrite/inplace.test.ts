@@ -349,3 +349,28 @@ describe('readers of an overwritten value', () => {
     expect(Z.toArray()).toEqual([1, 2]);
   });
 });
+
+describe('in-place IncSubtensor', () => {
+  it('a gradient of indexing writes into its zeros instead of copying them', () => {
+    const x = th.tensor.dmatrix('x');
+    const g = th.tensor.grad(x.at(1, '::2').sum(), x);
+    const f = th.function([x], g);
+    const inc = [...f.maker.fgraph.applyNodes].find((n) => n.op instanceof th.tensor.IncSubtensor)!;
+    expect((inc.op as th.tensor.IncSubtensor).inplace).toBe(true);
+    expect(f([[1, 2, 3], [4, 5, 6]]).toArray()).toEqual([[0, 0, 0], [1, 0, 1]]);
+    expect(f([[1, 2, 3], [4, 5, 6]]).toArray()).toEqual([[0, 0, 0], [1, 0, 1]]);
+  });
+
+  it('never overwrites an input, a value read elsewhere, or a view', () => {
+    const x = th.tensor.dvector('x');
+    const f = th.function([x], th.tensor.setSubtensor(x.at(0), 5));
+    const data = th.array([1, 2]);
+    expect(f(data).toArray()).toEqual([5, 2]);
+    expect(data.toArray()).toEqual([1, 2]);
+    const y = x.mul(2);
+    const g = th.function([x], [th.tensor.setSubtensor(y.at(0), 5), y], { mode: new th.Mode({ debug: true }) });
+    expect(g([1, 2]).map((r) => r.toArray())).toEqual([[5, 4], [2, 4]]);
+    const h = th.function([x], th.tensor.setSubtensor(x.mul(2).at('::-1').at(0), 7), { mode: new th.Mode({ debug: true }) });
+    expect(h([1, 2]).toArray()).toEqual([7, 2]);
+  });
+});

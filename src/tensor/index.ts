@@ -18,3 +18,6 @@ export { Nonzero, nonzero, where } from './nonzero.js';
 export { AdvancedSubtensor, AdvancedIncSubtensor, advancedAt, take, takeAlongAxis, type AdvancedEntry } from './advancedSubtensor.js';
 export { ArgSort, argsort, sort } from './sort.js';
 export { pad, type PadMode } from './pad.js';
+export { Reshape, SpecifyShape, Unbroadcast, reshape, flatten, shapePadleft, shapePadright, specifyShape, addbroadcast, unbroadcast, type ShapeArg } from './reshape.js';
+export { Join, concatenate, join, stack, split } from './join.js';
+export { Repeat, RepeatSum, squeeze, expandDims, swapaxes, flip, repeat, tile, roll } from './rearrange.js';

@@ -14,6 +14,8 @@ import { dimshuffle as dimshuffleFn, transpose } from './dimshuffle.js';
 import { sum as sumFn, mean as meanFn } from './reduce.js';
 import { dot as dotFn } from './dot.js';
 import { at as atFn, type Index } from './subtensor.js';
+import { flatten as flattenFn, reshape as reshapeFn, type ShapeArg } from './reshape.js';
+import { flip as flipFn, repeat as repeatFn, roll as rollFn, squeeze as squeezeFn, swapaxes as swapaxesFn } from './rearrange.js';
 import type { TensorLike } from './asTensor.js';
 
 export class TensorVariable extends Variable<TensorType> {
@@ -131,6 +133,38 @@ export class TensorVariable extends Variable<TensorType> {
   /** Basic indexing, a view: `x.at(0)`, `x.at(':', -1)`, `x.at('::-1')`, `x.at(T.slice(i, j), T.newaxis)` (see tensor/subtensor.ts). */
   at(...indices: Index[]): TensorVariable {
     return atFn(this, ...indices);
+  }
+
+  /** numpy's reshape: lengths (one may be -1) or integer scalars, or a shape vector (`T.shape(y)`); a view when contiguous. */
+  reshape(shape: ShapeArg | number): TensorVariable {
+    return reshapeFn(this, shape);
+  }
+
+  /** Theano's flatten: keeps the first ndim-1 axes, flattens the rest. */
+  flatten(ndim = 1): TensorVariable {
+    return flattenFn(this, ndim);
+  }
+
+  /** Drops axes of length 1 (of static length 1 when no axis is given). */
+  squeeze(axis?: number | readonly number[]): TensorVariable {
+    return squeezeFn(this, axis);
+  }
+
+  swapaxes(a: number, b: number): TensorVariable {
+    return swapaxesFn(this, a, b);
+  }
+
+  /** numpy's repeat: one count, or one count per entry along the axis (x flattened when no axis). */
+  repeat(repeats: number | readonly number[] | TensorVariable, axis?: number): TensorVariable {
+    return repeatFn(this, repeats, axis);
+  }
+
+  flip(axis?: number | readonly number[]): TensorVariable {
+    return flipFn(this, axis);
+  }
+
+  roll(shift: number | TensorVariable, axis?: number): TensorVariable {
+    return rollFn(this, shift, axis);
   }
 
   dot(other: TensorLike): TensorVariable {

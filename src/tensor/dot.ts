@@ -1,7 +1,7 @@
 /**
  * Dot: numpy's `dot` for vector and matrix operands — vector·vector (a
- * scalar), matrix·vector, vector·matrix and matrix·matrix. Higher ranks and
- * the BLAS-style ops (Gemm, Gemv, Ger) join with the full op set.
+ * scalar), matrix·vector, vector·matrix and matrix·matrix. `dot()` sends
+ * other ranks to tensordot (products.ts); the BLAS-style ops are in blas.ts.
  */
 import { matMat, matVec } from './matvec.js';
 import { Apply } from '../graph/apply.js';
@@ -17,6 +17,7 @@ import { nodeError, reuseOrAllocate } from './runtime.js';
 import type { InputGradient } from '../graph/gradientTerms.js';
 import { dimshuffle } from './dimshuffle.js';
 import { add, mul } from './math.js';
+import { dotNd } from './products.js';
 
 export class Dot extends Op {
   override makeNode(a: Variable, b: Variable): Apply<this> {
@@ -83,7 +84,7 @@ export class Dot extends Op {
  * - otherwise out rows accumulate scaled rows of b (matMat, shared with
  *   Gemm), b being copied to row-major first when its rows are not contiguous.
  */
-function matmulInto(out: NDArray['data'], a: NDArray, b: NDArray, m: number, k: number, n: number, dtype: DType): void {
+export function matmulInto(out: NDArray['data'], a: NDArray, b: NDArray, m: number, k: number, n: number, dtype: DType): void {
   const acc = new Float64Array(m * n);
   const ad = a.data;
   const [as0, as1] = a.strides as [number, number];
@@ -101,8 +102,9 @@ function matmulInto(out: NDArray['data'], a: NDArray, b: NDArray, m: number, k: 
 
 const dotOp = new Dot();
 
-/** numpy's `dot` for vectors and matrices (Theano's `T.dot`). */
+/** numpy's `dot` (Theano's `T.dot`): the Dot op for vectors and matrices; other ranks through tensordot (products.ts). */
 export function dot(a: TensorLike, b: TensorLike): TensorVariable {
   const [x, y] = asTensorVariables([a, b]);
+  if (x!.ndim === 0 || y!.ndim === 0 || x!.ndim > 2 || y!.ndim > 2) return dotNd(x!, y!);
   return dotOp.apply1(x!, y!) as TensorVariable;
 }

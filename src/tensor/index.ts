@@ -21,3 +21,4 @@ export { pad, type PadMode } from './pad.js';
 export { Reshape, SpecifyShape, Unbroadcast, reshape, flatten, shapePadleft, shapePadright, specifyShape, addbroadcast, unbroadcast, type ShapeArg } from './reshape.js';
 export { Join, concatenate, join, stack, split } from './join.js';
 export { Repeat, RepeatSum, squeeze, expandDims, swapaxes, flip, repeat, tile, roll } from './rearrange.js';
+export { BatchedDot, batchedDot, tensordot, matmul, outer } from './products.js';

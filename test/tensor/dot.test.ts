@@ -175,12 +175,14 @@ describe('dot static shapes', () => {
     expect(() => T.tensor('float64', [3]).dot(T.tensor('float64', [2]))).toThrow(ShapeError);
   });
 
-  it('refuses ranks other than 1 and 2', () => {
+  it('the Dot op takes ranks 1 and 2; T.dot sends others to tensordot (numpy rules, tested in products.test.ts)', () => {
     const s = T.dscalar('s');
     const t3 = T.dtensor3('t3');
     const m = T.dmatrix('m');
-    expect(() => s.dot(m)).toThrow(/s is 0-d/);
-    expect(() => m.dot(t3)).toThrow(/t3 is 3-d/);
+    expect(() => new Dot().makeNode(s, m)).toThrow(/s is 0-d/);
+    expect(() => new Dot().makeNode(m, t3)).toThrow(/t3 is 3-d/);
+    expect(s.dot(m).type.shape).toEqual([null, null]);
+    expect(m.dot(t3).ndim).toBe(3);
     expect(() => new Dot().makeNode(new th.graph.Variable(m.type), m)).toThrow(TypeError);
   });
 });

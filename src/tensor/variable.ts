@@ -14,6 +14,7 @@ import { dimshuffle as dimshuffleFn, transpose } from './dimshuffle.js';
 import { sum as sumFn, mean as meanFn } from './reduce.js';
 import { dot as dotFn } from './dot.js';
 import { at as atFn, type Index } from './subtensor.js';
+import { shape as shapeFn } from './shape.js';
 import { flatten as flattenFn, reshape as reshapeFn, type ShapeArg } from './reshape.js';
 import { flip as flipFn, repeat as repeatFn, roll as rollFn, squeeze as squeezeFn, swapaxes as swapaxesFn } from './rearrange.js';
 import type { TensorLike } from './asTensor.js';
@@ -29,6 +30,11 @@ export class TensorVariable extends Variable<TensorType> {
 
   get broadcastable(): boolean[] {
     return this.type.broadcastable;
+  }
+
+  /** The symbolic shape: an int64 vector (Theano's `x.shape`; `x.shape.at(0)` is the first length). */
+  get shape(): TensorVariable {
+    return shapeFn(this);
   }
 
   /** The static shape: known lengths, null where unknown. */

@@ -266,3 +266,16 @@ describe('inferShape agrees with compiled shapes on random inputs', () => {
     }
   });
 });
+
+describe('x.shape', () => {
+  it('is the symbolic int64 shape vector, indexable like Theano\'s x.shape[0]', () => {
+    const x = th.tensor.dmatrix('x');
+    expect(x.shape.dtype).toBe('int64');
+    expect(x.shape.type.shape).toEqual([2]);
+    const f = th.function([x], [x.shape, x.shape.at(-1), th.tensor.zeros(x.shape)]);
+    const [s, last, z] = f(th.zeros([2, 3]));
+    expect(s!.toArray()).toEqual([2, 3]);
+    expect(Number(last)).toBe(3);
+    expect(z!.shape).toEqual([2, 3]);
+  });
+});

@@ -23,7 +23,7 @@ import type { Variable } from '../graph/variable.js';
 import type { ElementwiseKernel, KernelStep } from '../kernel/ir.js';
 import { Elemwise } from '../tensor/elemwise.js';
 import { FusedElemwise, FusedReduce } from '../tensor/fused.js';
-import { CAReduce } from '../tensor/reduce.js';
+import { CAReduce, MaxMin } from '../tensor/reduce.js';
 import type { TensorType } from '../tensor/type.js';
 import type { GraphPass } from './rewriter.js';
 
@@ -170,7 +170,8 @@ export const fuseElemwise: GraphPass = {
     for (let k = order.length - 1; k >= 0; k--) {
       const root = order[k]!;
       if (taken.has(root) || !fgraph.applyNodes.has(root)) continue;
-      if (root.op instanceof CAReduce) {
+      // max/min refuse empty axes (MaxMin); a fused fold would give its identity (∓inf) instead.
+      if (root.op instanceof CAReduce && !(root.op instanceof MaxMin)) {
         // Reductions come after their producers in the order, so they claim their chain first.
         const group = reducibleGroup(fgraph, root, taken, position);
         if (group === null) continue;

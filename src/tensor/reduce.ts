@@ -1,6 +1,7 @@
 /**
  * Reductions: `CAReduce` folds an associative ScalarOp over some axes
- * (Theano's CAReduce); `sum` and `mean` are built on it. Axes follow numpy:
+ * (Theano's CAReduce); `sum` and `mean` are built on it, and `MaxMin`
+ * (Theano's Max/Min) refines it for max and min (more in reductions.ts). Axes follow numpy:
  * a number, a list, or null/undefined for all; negatives count from the end;
  * `keepdims` keeps reduced axes as length 1.
  */
@@ -8,17 +9,17 @@ import { Apply } from '../graph/apply.js';
 import { Op, type OutputCell, type SymbolicShape } from '../graph/op.js';
 import type { Variable } from '../graph/variable.js';
 import type { NDArray } from '../ndarray/ndarray.js';
-import { canCastSafely, isDType, meanDtype, storeConverter, sumDtype, type DType } from '../ndarray/dtype.js';
+import { canCastSafely, isDType, isFloat, meanDtype, storeConverter, sumDtype, type DType } from '../ndarray/dtype.js';
 import { DTypeError, ShapeError } from '../errors.js';
 import type { ScalarOp } from '../scalar/scalarOp.js';
 import * as scalar from '../scalar/ops.js';
 import { TensorType } from './type.js';
 import { TensorVariable } from './variable.js';
-import { asTensorVariable, type TensorLike } from './asTensor.js';
-import { reuseOrAllocate } from './runtime.js';
+import { asTensorVariable, constant, type TensorLike } from './asTensor.js';
+import { nodeError, reuseOrAllocate } from './runtime.js';
 import { dimshuffle } from './dimshuffle.js';
 import { shapeI } from './shape.js';
-import { cast, fill, mul, trueDiv } from './math.js';
+import { cast, eq, fill, mul, switch_, trueDiv, zerosLike } from './math.js';
 import { NullGradient, type InputGradient } from '../graph/gradientTerms.js';
 
 export interface ReduceOptions {
@@ -128,21 +129,49 @@ export class CAReduce extends Op {
     });
   }
 
-  /** A sum spreads its gradient back over the reduced axes; other reductions get rules with the full op set. */
+  /**
+   * The gradient of each input element. A sum spreads gz back over the
+   * reduced axes; a product sends gz times the product of the others (the
+   * count of zeros per group picks the rule, so zeros need no division);
+   * logical and/or have zero gradient. Max and min have theirs in `MaxMin`
+   * (reductions.ts); a plain CAReduce of maximum has none.
+   */
   override grad(node: Apply, [gz]: readonly Variable[]): InputGradient[] {
-    const x = node.inputs[0] as TensorVariable;
-    if (this.scalarOp !== scalar.add) {
-      return [new NullGradient(`${this} has no gradient rule yet (node built at ${node.trace})`)];
-    }
-    let k = 0;
-    const pattern = [...Array(x.ndim).keys()].map((ax) => (this.axes.includes(ax) ? ('x' as const) : k++));
-    return [fill(x, dimshuffle(gz as TensorVariable, pattern))];
+    const rule = this.gradRule(node);
+    if (rule === null) return [new NullGradient(`${this} has no gradient rule (node built at ${node.trace})`)];
+    return [rule(gz as TensorVariable)];
   }
 
-  override rOp(_node: Apply, [v]: readonly (Variable | null)[]): (Variable | null)[] {
+  /** The gradient as a function of gz, or null where there is no rule (xor, ...). */
+  protected gradRule(node: Apply): ((gz: TensorVariable) => TensorVariable) | null {
+    const x = node.inputs[0] as TensorVariable;
+    const out = node.outputs[0] as TensorVariable;
+    const expand = (v: TensorVariable) => keepReducedDims(v, this.axes, x.ndim);
+    const op = this.scalarOp;
+    if (op === scalar.add) return (gz) => fill(x, expand(gz));
+    if (op === scalar.and || op === scalar.or) return () => zerosLike(x);
+    if (op !== scalar.mul) return null;
+    return (gz) => {
+      const isZero = eq(x, 0);
+      const zeroCount = expand(new CAReduce(scalar.add, this.axes, 'int64').apply1(isZero) as TensorVariable);
+      const withoutZeros = expand(new CAReduce(scalar.mul, this.axes, out.dtype).apply1(switch_(isZero, 1, x)) as TensorVariable);
+      const g = expand(gz);
+      // No zero in the group: gz * prod / x. One zero: only the zero gets gz * (product of the others). More: all 0.
+      const atZero = switch_(eq(zeroCount, 1), mul(g, withoutZeros), 0);
+      const atOthers = switch_(eq(zeroCount, 0), trueDiv(mul(g, expand(out)), x), 0);
+      return switch_(isZero, atZero, atOthers);
+    };
+  }
+
+  override rOp(node: Apply, [v]: readonly (Variable | null)[]): (Variable | null)[] {
     if (v === null || v === undefined) return [null];
-    if (this.scalarOp !== scalar.add) throw new TypeError(`${this} has no R-operator yet`);
-    return [this.apply1(v)];
+    if (this.scalarOp === scalar.add) return [this.apply1(v)];
+    const rule = this.scalarOp === scalar.and || this.scalarOp === scalar.or ? null : this.gradRule(node);
+    if (rule === null) throw new TypeError(`${this} has no R-operator`);
+    // d out = sum over the group of (d out / d x) * v.
+    const out = node.outputs[0] as TensorVariable;
+    const partials = rule(fill(out, constant(1, null, isFloat(out.dtype) ? out.dtype : 'float64')));
+    return [new CAReduce(scalar.add, this.axes).apply1(mul(partials, v as TensorVariable))];
   }
 
   override inferShape(_node: Apply, inputShapes: readonly SymbolicShape[]): SymbolicShape[] {
@@ -150,12 +179,51 @@ export class CAReduce extends Op {
   }
 }
 
-function checkDtypeOption(dtype: DType | undefined, what: string): void {
+/** numpy's rule for reductions without an identity: a reduced axis of length 0 is an error. */
+export function checkNonEmpty(node: Apply, x: NDArray, axes: readonly number[], what: string): void {
+  const empty = axes.find((a) => x.shape[a] === 0);
+  if (empty !== undefined) {
+    throw nodeError(node, `${what} of an empty axis (axis ${empty} of an input of shape (${x.shape.join(', ')})) is undefined: it has no identity`);
+  }
+}
+
+/**
+ * Theano's Max and Min: a CAReduce of maximum/minimum that refuses empty
+ * reductions (numpy's "zero-size array to reduction operation maximum which
+ * has no identity") and sends the gradient to every position equal to the
+ * result (tied positions all get it, as Theano).
+ */
+export class MaxMin extends CAReduce {
+  constructor(kind: 'max' | 'min', axes: readonly number[]) {
+    super(kind === 'max' ? scalar.maximum : scalar.minimum, axes);
+  }
+
+  get kind(): 'max' | 'min' {
+    return this.scalarOp === scalar.maximum ? 'max' : 'min';
+  }
+
+  override toString(): string {
+    return `${this.kind === 'max' ? 'Max' : 'Min'}{axes=[${this.axes.join(',')}]}`;
+  }
+
+  override perform(node: Apply, inputs: readonly unknown[], outputs: OutputCell[]): void {
+    checkNonEmpty(node, inputs[0] as NDArray, this.axes, this.kind);
+    super.perform(node, inputs, outputs);
+  }
+
+  protected override gradRule(node: Apply): (gz: TensorVariable) => TensorVariable {
+    const x = node.inputs[0] as TensorVariable;
+    const out = node.outputs[0] as TensorVariable;
+    return (gz) => mul(keepReducedDims(gz, this.axes, x.ndim), eq(x, keepReducedDims(out, this.axes, x.ndim)));
+  }
+}
+
+export function checkDtypeOption(dtype: DType | undefined, what: string): void {
   if (dtype !== undefined && !isDType(dtype)) throw new DTypeError(`${what}: unknown dtype ${JSON.stringify(dtype)}`);
 }
 
 /** Puts reduced axes back as broadcastable length-1 axes. */
-function keepReducedDims(result: TensorVariable, axes: readonly number[], ndim: number): TensorVariable {
+export function keepReducedDims(result: TensorVariable, axes: readonly number[], ndim: number): TensorVariable {
   let k = 0;
   const pattern = [...Array(ndim).keys()].map((ax) => (axes.includes(ax) ? ('x' as const) : k++));
   return dimshuffle(result, pattern);

@@ -15,6 +15,9 @@ import { sum as sumFn, mean as meanFn } from './reduce.js';
 import { dot as dotFn } from './dot.js';
 import { at as atFn, type Index } from './subtensor.js';
 import { shape as shapeFn } from './shape.js';
+import * as red from './reductions.js';
+import { cumsum as cumsumFn, cumprod as cumprodFn } from './cumulative.js';
+import type { Axis, KeepdimsOption, VarianceOptions } from './reductions.js';
 import { flatten as flattenFn, reshape as reshapeFn, type ShapeArg } from './reshape.js';
 import { flip as flipFn, repeat as repeatFn, roll as rollFn, squeeze as squeezeFn, swapaxes as swapaxesFn } from './rearrange.js';
 import type { TensorLike } from './asTensor.js';
@@ -139,6 +142,50 @@ export class TensorVariable extends Variable<TensorType> {
   /** Basic indexing, a view: `x.at(0)`, `x.at(':', -1)`, `x.at('::-1')`, `x.at(T.slice(i, j), T.newaxis)` (see tensor/subtensor.ts). */
   at(...indices: Index[]): TensorVariable {
     return atFn(this, ...indices);
+  }
+
+  prod(axis?: Axis, options?: ReduceOptions): TensorVariable {
+    return red.prod(this, axis, options);
+  }
+
+  max(axis?: Axis, options?: KeepdimsOption): TensorVariable {
+    return red.max(this, axis, options);
+  }
+
+  min(axis?: Axis, options?: KeepdimsOption): TensorVariable {
+    return red.min(this, axis, options);
+  }
+
+  argmax(axis?: Axis, options?: KeepdimsOption): TensorVariable {
+    return red.argmax(this, axis, options);
+  }
+
+  argmin(axis?: Axis, options?: KeepdimsOption): TensorVariable {
+    return red.argmin(this, axis, options);
+  }
+
+  all(axis?: Axis, options?: KeepdimsOption): TensorVariable {
+    return red.all(this, axis, options);
+  }
+
+  any(axis?: Axis, options?: KeepdimsOption): TensorVariable {
+    return red.any(this, axis, options);
+  }
+
+  var(axis?: Axis, options?: VarianceOptions): TensorVariable {
+    return red.var_(this, axis, options);
+  }
+
+  std(axis?: Axis, options?: VarianceOptions): TensorVariable {
+    return red.std(this, axis, options);
+  }
+
+  cumsum(axis?: number | null): TensorVariable {
+    return cumsumFn(this, axis);
+  }
+
+  cumprod(axis?: number | null): TensorVariable {
+    return cumprodFn(this, axis);
   }
 
   /** numpy's reshape: lengths (one may be -1) or integer scalars, or a shape vector (`T.shape(y)`); a view when contiguous. */

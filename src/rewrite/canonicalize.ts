@@ -5,6 +5,7 @@
 import type { Apply } from '../graph/apply.js';
 import type { SymbolicShape } from '../graph/op.js';
 import { DimShuffle, dimshuffle } from '../tensor/dimshuffle.js';
+import { Reshape } from '../tensor/reshape.js';
 import { Elemwise } from '../tensor/elemwise.js';
 import { neg, onesLike, zerosLike } from '../tensor/math.js';
 import { ShapeI, symbolicShape } from '../tensor/shape.js';
@@ -39,6 +40,23 @@ export const mergeDimShuffles = nodeRewriter('mergeDimShuffles', (node: Apply) =
   const innerPattern = inner.op.pattern;
   const composed = outer.map((p) => (p === 'x' ? 'x' : innerPattern[p]!));
   return [dimshuffle(inner.inputs[0] as TensorVariable, composed)];
+});
+
+/**
+ * A reshape of a reshape is one reshape of the original (the lengths asked
+ * last are all that count); a reshape to the static shape a value already
+ * has goes away. (Like Theano's, the merge drops the intermediate reshape's
+ * size check.)
+ */
+export const mergeReshapes = nodeRewriter('mergeReshapes', (node: Apply) => {
+  if (!(node.op instanceof Reshape)) return null;
+  const input = node.inputs[0] as TensorVariable;
+  const out = node.outputs[0] as TensorVariable;
+  if (input.type.equals(out.type) && out.type.shape.every((d) => d !== null)) return [input];
+  const inner = input.owner;
+  if (inner === null || !(inner.op instanceof Reshape)) return null;
+  const merged = node.op.makeNode(inner.inputs[0]!, ...node.inputs.slice(1)).outputs[0]!;
+  return merged.type.equals(out.type) ? [merged] : null;
 });
 
 /** A cast to the dtype a value already has is no cast. */

@@ -2,7 +2,7 @@
  * The optimizer: registers the default rewrites in their phases and exposes
  * `optimize`, which `function()` calls with its Mode's query.
  */
-import { algebraicIdentities, mergeDimShuffles, removeNoopCast, shapeFromInferShape, staticShapeI } from './canonicalize.js';
+import { algebraicIdentities, mergeDimShuffles, mergeReshapes, removeNoopCast, shapeFromInferShape, staticShapeI } from './canonicalize.js';
 import { constantFolding } from './constantFolding.js';
 import { rewriteDB } from './db.js';
 import { mergeDuplicates } from './merge.js';
@@ -20,7 +20,7 @@ import { scanHoistInvariants, scanKeepLast, scanPruneOutputs } from './scan.js';
 const merge = (name: string): GraphPass => ({ name, apply: mergeDuplicates });
 
 rewriteDB.registerPass(merge('merge'), 'merge', ['fast_run', 'fast_compile']);
-for (const rw of [...algebraicIdentities, mergeDimShuffles, removeNoopCast]) rewriteDB.registerNode(rw, 'canonicalize', ['fast_run', 'fast_compile']);
+for (const rw of [...algebraicIdentities, mergeDimShuffles, mergeReshapes, removeNoopCast]) rewriteDB.registerNode(rw, 'canonicalize', ['fast_run', 'fast_compile']);
 rewriteDB.registerNode(constantFolding, 'canonicalize', ['fast_run', 'fast_compile']);
 // Fill sinking and mul/div/neg normalisation (rewrite/fill.ts, rewrite/mulDiv.ts).
 for (const rw of [...fillRewrites, ...mulDivRewrites]) rewriteDB.registerNode(rw, 'canonicalize', ['fast_run', 'fast_compile']);

@@ -178,3 +178,18 @@ describe('the logistic-regression training step', () => {
     }
   });
 });
+
+describe('mergeReshapes', () => {
+  it('a reshape of a reshape is one reshape; a reshape to the same static shape disappears', () => {
+    const x = th.tensor.dmatrix('x');
+    const r = x.reshape([-1]).reshape([3, 2]);
+    const f = th.function([x], r);
+    const reshapes = [...f.maker.fgraph.applyNodes].filter((n) => n.op instanceof th.tensor.Reshape);
+    expect(reshapes).toHaveLength(1);
+    expect(reshapes[0]!.inputs[0]!.name).toBe('x');
+    expect(f([[1, 2, 3], [4, 5, 6]]).toArray()).toEqual([[1, 2], [3, 4], [5, 6]]);
+    const y = th.tensor.tensor('float64', [2, 3], 'y');
+    const g = th.function([y], y.reshape([2, 3]).mul(2));
+    expect([...g.maker.fgraph.applyNodes].some((n) => n.op instanceof th.tensor.Reshape)).toBe(false);
+  });
+});

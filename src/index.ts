@@ -34,3 +34,4 @@ import type { ProfileStats as Profile } from './compile/index.js';
 import type { Variable } from './graph/variable.js';
 /** The ProfileStats of the body of the scan computing `output` (made with `profile: true`), or null. */
 export const scanProfile = scanProfileOf as (output: Variable) => Profile | null;
+export { linalg } from './tensor/index.js';

@@ -16,6 +16,7 @@ import { fillRewrites } from './fill.js';
 import { mulDivRewrites } from './mulDiv.js';
 import { ifelseRewrites } from './ifelse.js';
 import { scanHoistInvariants, scanKeepLast, scanPruneOutputs } from './scan.js';
+import { nnetStabilizations } from './nnet.js';
 
 const merge = (name: string): GraphPass => ({ name, apply: mergeDuplicates });
 
@@ -29,6 +30,7 @@ rewriteDB.registerNode(scanHoistInvariants, 'canonicalize', ['fast_run', 'scan']
 rewriteDB.registerNode(shapeFromInferShape, 'canonicalize');
 rewriteDB.registerNode(staticShapeI, 'canonicalize');
 for (const rw of stabilizations) rewriteDB.registerNode(rw, 'stabilize', ['fast_run', 'stable']);
+for (const rw of nnetStabilizations) rewriteDB.registerNode(rw, 'stabilize', ['fast_run', 'stable', 'nnet']);
 for (const rw of specializations) rewriteDB.registerNode(rw, 'specialize');
 // BLAS: dot plus a scaled add → Gemm / Gemv / Ger (see rewrite/blas.ts).
 for (const rw of blasSpecializations) rewriteDB.registerNode(rw, 'specialize', ['fast_run', 'blas']);

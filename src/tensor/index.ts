@@ -25,3 +25,4 @@ export { Join, concatenate, join, stack, split } from './join.js';
 export { Repeat, RepeatSum, squeeze, expandDims, swapaxes, flip, repeat, tile, roll } from './rearrange.js';
 export { BatchedDot, batchedDot, tensordot, matmul, outer } from './products.js';
 export * as linalg from './linalg/index.js';
+export * as nnet from './nnet/index.js';

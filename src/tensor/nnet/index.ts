@@ -1,0 +1,4 @@
+/** `th.tensor.nnet`: activations, softmax, losses (convolution and pooling join from nnet/conv). */
+export { sigmoid, softplus, hardSigmoid, ultraFastSigmoid, relu, elu, selu, gelu, softsign, swish } from './activations.js';
+export { Softmax, LogSoftmax, softmax, logSoftmax } from './softmax.js';
+export { categoricalCrossentropy, binaryCrossentropy, sigmoidBinaryCrossentropy, squaredError, mse } from './losses.js';

@@ -1,0 +1,179 @@
+/**
+ * Softmax and LogSoftmax along an axis, computed stably: the lane's maximum
+ * is subtracted before exponentiating, so logits of ±1000 give finite
+ * results (log-probabilities of -2000, not -inf or NaN). Both are ops (one
+ * pass per lane, no temporaries) whose gradients are written with existing
+ * ops: softmax y: (g - Σ g·y) · y; log-softmax y: g - exp(y) · Σ g.
+ */
+import { Apply } from '../../graph/apply.js';
+import type { InputGradient } from '../../graph/gradientTerms.js';
+import { Op, type OutputCell, type SymbolicShape } from '../../graph/op.js';
+import type { Variable } from '../../graph/variable.js';
+import { ShapeError } from '../../errors.js';
+import { isFloat, storeConverter } from '../../ndarray/dtype.js';
+import { NDArray } from '../../ndarray/ndarray.js';
+import { asTensorVariable, type TensorLike } from '../asTensor.js';
+import { cast, exp, mul, sub } from '../math.js';
+import { sum } from '../reduce.js';
+import { TensorVariable } from '../variable.js';
+
+/** Runs `f(read, write, n)` on every lane of `x` along `axis`, writing into the matching lane of `out`. */
+function eachLane(x: NDArray, out: NDArray, axis: number, f: (src: (i: number) => number, dst: (i: number, v: number) => void, n: number) => void): void {
+  const n = x.shape[axis]!;
+  const xs = x.strides[axis]!;
+  const os = out.strides[axis]!;
+  const drop = <T>(a: readonly T[]) => a.filter((_, k) => k !== axis);
+  const lanes = new NDArray(x.data, x.dtype, drop(x.shape), drop(x.strides), x.offset);
+  const outLanes = new NDArray(out.data, out.dtype, drop(out.shape), drop(out.strides), out.offset);
+  const starts: number[] = [];
+  outLanes.forEachIndex((s) => starts.push(s));
+  const convert = storeConverter(out.dtype);
+  let k = 0;
+  lanes.forEachIndex((s) => {
+    const o = starts[k++]!;
+    f(
+      (i) => Number(x.data[s + i * xs]),
+      (i, v) => (out.data[o + i * os] = convert(v)),
+      n,
+    );
+  });
+}
+
+abstract class LaneOp extends Op {
+  override readonly props = ['axis'];
+  constructor(readonly axis: number) {
+    super();
+  }
+
+  override toString(): string {
+    return `${this.name}{axis=${this.axis}}`;
+  }
+
+  override makeNode(x: Variable): Apply<this> {
+    if (!(x instanceof TensorVariable) || !isFloat(x.dtype)) throw new TypeError(`${this.name.toLowerCase()} needs a float tensor, got ${x} (${x.type})`);
+    if (this.axis >= x.ndim) throw new ShapeError(`${this.name.toLowerCase()}: axis ${this.axis} is out of range for ${x} (${x.type})`);
+    return new Apply(this, [x], [x.type]);
+  }
+
+  override inferShape(_node: Apply, shapes: readonly SymbolicShape[]): SymbolicShape[] {
+    return [shapes[0]!];
+  }
+}
+
+export class Softmax extends LaneOp {
+  override perform(_node: Apply, inputs: readonly unknown[], outputs: OutputCell[]): void {
+    const x = inputs[0] as NDArray;
+    const out = NDArray.empty(x.dtype, x.shape);
+    eachLane(x, out, this.axis, (src, dst, n) => {
+      let max = -Infinity;
+      for (let i = 0; i < n; i++) max = Math.max(max, src(i));
+      if (max === -Infinity) max = 0; // a lane of -inf: every e^(x - 0) is 0, and 0/0 gives NaN as numpy
+      let total = 0;
+      const e = new Float64Array(n);
+      for (let i = 0; i < n; i++) total += e[i] = Math.exp(src(i) - max);
+      for (let i = 0; i < n; i++) dst(i, e[i]! / total);
+    });
+    outputs[0]!.value = out;
+  }
+
+  override grad(node: Apply, [gz]: readonly Variable[]): InputGradient[] {
+    return [new SoftmaxGrad(this.axis).makeNode(gz!, node.outputs[0]!).outputs[0]!];
+  }
+}
+
+/**
+ * The gradient of softmax as one op, (g - Σ g·y)·y for y = softmax(x), so
+ * the optimizer can recognise it: the gradient of log(softmax) — g/y coming
+ * in — becomes g - y·Σ g, with no division by probabilities that underflow
+ * to 0 (rewrite/nnet.ts).
+ */
+export class SoftmaxGrad extends Op {
+  override readonly props = ['axis'];
+  constructor(readonly axis: number) {
+    super();
+  }
+
+  override toString(): string {
+    return `SoftmaxGrad{axis=${this.axis}}`;
+  }
+
+  override makeNode(g: Variable, y: Variable): Apply<this> {
+    if (!(g instanceof TensorVariable) || !(y instanceof TensorVariable) || g.ndim !== y.ndim) throw new TypeError(`SoftmaxGrad needs a gradient and a softmax output of one rank, got ${g.type} and ${y.type}`);
+    return new Apply(this, [g, y], [y.type]);
+  }
+
+  override perform(_node: Apply, inputs: readonly unknown[], outputs: OutputCell[]): void {
+    const [g, y] = inputs as [NDArray, NDArray];
+    const gb = g.broadcastTo(y.shape);
+    const out = NDArray.empty(y.dtype, y.shape);
+    // One lane at a time: Σ g·y, then (g - Σ)·y; g read through a view of y's lane layout.
+    const lanes = (a: NDArray) => new NDArray(a.data, a.dtype, a.shape.filter((_, k) => k !== this.axis), a.strides.filter((_, k) => k !== this.axis), a.offset);
+    const gStarts: number[] = [];
+    lanes(gb).forEachIndex((s) => gStarts.push(s));
+    const gs = gb.strides[this.axis]!;
+    let lane = 0;
+    eachLane(y, out, this.axis, (src, dst, n) => {
+      const g0 = gStarts[lane++]!;
+      let dotted = 0;
+      for (let i = 0; i < n; i++) dotted += Number(gb.data[g0 + i * gs]) * src(i);
+      for (let i = 0; i < n; i++) dst(i, (Number(gb.data[g0 + i * gs]) - dotted) * src(i));
+    });
+    outputs[0]!.value = out;
+  }
+
+  override inferShape(_node: Apply, shapes: readonly SymbolicShape[]): SymbolicShape[] {
+    return [shapes[1]!];
+  }
+
+  override grad(node: Apply, [gz]: readonly Variable[]): InputGradient[] {
+    // d[(g - Σ g·y)·y]: w.r.t. g, (h - Σ h·y)·y = SoftmaxGrad(h, y); w.r.t. y, h·(g - Σ g·y) - g·Σ h·y.
+    const [g, y] = node.inputs as [TensorVariable, TensorVariable];
+    const h = gz as TensorVariable;
+    const keep = { keepdims: true };
+    const gy = sub(mul(h, sub(g, sum(mul(g, y), [this.axis], keep))), mul(g, sum(mul(h, y), [this.axis], keep)));
+    return [this.makeNode(h, y).outputs[0]!, gy];
+  }
+}
+
+export class LogSoftmax extends LaneOp {
+  override perform(_node: Apply, inputs: readonly unknown[], outputs: OutputCell[]): void {
+    const x = inputs[0] as NDArray;
+    const out = NDArray.empty(x.dtype, x.shape);
+    eachLane(x, out, this.axis, (src, dst, n) => {
+      let max = -Infinity;
+      for (let i = 0; i < n; i++) max = Math.max(max, src(i));
+      if (!Number.isFinite(max)) max = 0;
+      let total = 0;
+      for (let i = 0; i < n; i++) total += Math.exp(src(i) - max);
+      const logTotal = Math.log(total);
+      for (let i = 0; i < n; i++) dst(i, src(i) - max - logTotal);
+    });
+    outputs[0]!.value = out;
+  }
+
+  override grad(node: Apply, [gz]: readonly Variable[]): InputGradient[] {
+    const y = node.outputs[0] as TensorVariable;
+    const g = gz as TensorVariable;
+    return [sub(g, mul(exp(y), sum(g, [this.axis], { keepdims: true })))];
+  }
+}
+
+function laneInput(x: TensorLike, axis: number, what: string): [TensorVariable, number] {
+  let v = asTensorVariable(x);
+  if (!isFloat(v.dtype)) v = cast(v, 'float64');
+  const a = axis < 0 ? axis + v.ndim : axis;
+  if (!Number.isInteger(a) || a < 0 || a >= v.ndim) throw new ShapeError(`${what}: axis ${axis} is out of range for a ${v.ndim}-d value`);
+  return [v, a];
+}
+
+/** exp(x) / Σ exp(x) along `axis` (default the last), computed stably. */
+export function softmax(x: TensorLike, axis = -1): TensorVariable {
+  const [v, a] = laneInput(x, axis, 'softmax');
+  return new Softmax(a).makeNode(v).outputs[0] as TensorVariable;
+}
+
+/** log(softmax(x)) along `axis`, computed stably as x - max - log Σ exp(x - max). */
+export function logSoftmax(x: TensorLike, axis = -1): TensorVariable {
+  const [v, a] = laneInput(x, axis, 'logSoftmax');
+  return new LogSoftmax(a).makeNode(v).outputs[0] as TensorVariable;
+}

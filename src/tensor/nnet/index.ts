@@ -2,3 +2,4 @@
 export { sigmoid, softplus, hardSigmoid, ultraFastSigmoid, relu, elu, selu, gelu, softsign, swish } from './activations.js';
 export { Softmax, LogSoftmax, softmax, logSoftmax } from './softmax.js';
 export { categoricalCrossentropy, binaryCrossentropy, sigmoidBinaryCrossentropy, squaredError, mse } from './losses.js';
+export { batchNormalizationTrain, batchNormalizationTest, type BatchNormAxes, type BatchNormTrainOptions } from './batchnorm.js';

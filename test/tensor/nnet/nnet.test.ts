@@ -80,3 +80,27 @@ describe('nnet gradients and losses', () => {
     }
   });
 });
+
+describe('batch normalization', () => {
+  const B = {"x": [[2.041, -2.556, 0.418], [-0.568, -0.453, -0.216], [-2.02, -0.232, -0.865], [3.323, 0.226, -0.353]], "out": [[0.640613977055655, -2.371826338921768, -0.26527753132835785], [-0.6001891900848082, 1.562672643324024, -0.9584531937358297], [-1.2907396686926857, 1.9761411526327828, -1.6680289112475792], [1.250314881721839, 2.833012542964962, -1.108240363688233]], "nm": [0.0694, -0.07537500000000001, -0.025400000000000002], "nv": [1.489483, 1.0523562916666667, 0.9278716666666667], "x4": [[[[-0.281, -0.668], [-1.055, -0.391]], [[0.482, -0.239], [0.958, -0.2]], [[0.024, 1.546], [0.545, -0.505]]], [[[-0.183, 0.541], [1.935, -0.27]], [[-0.244, 1.002], [-0.886, -0.292]], [[0.883, 0.58], [0.092, 0.67]]]], "o4": [[[[-0.27248364368035155, -0.7221688040398229], [-1.1718539643992942, -0.40030113112102816]], [[0.652725805158693, -0.49686883427805256], [1.41168148944703, -0.43468549039728543]], [[-0.7859193831273126, 1.840859208406631], [0.11326041068949738, -1.6989061603424611]]], [[[-0.15860988214229418, 0.6826615806490683], [2.3024577396700066, -0.2597018949362839]], [[-0.5048410578525099, 1.4818370569022545], [-1.52847456481283, -0.5813744041673001]], [[0.6966054592693087, 0.1736659630572292], [-0.6685600242414333, 0.3289945262885401]]]]} as unknown as Record<string, number[]>;
+  it('train: per-activation values and running averages as numpy; spatial over NCHW', () => {
+    const x = T.dmatrix('x');
+    const [out, , , nm, nv] = nnet.batchNormalizationTrain(x, th.array([1, 2, 0.5]), th.array([0, 1, -1]), { runningMean: th.zeros([3]), runningVar: th.ones([3]) });
+    const [o, m, v] = th.function([x], [out!, nm!, nv!])(B.x);
+    expectAllClose(o!, B.out!, { rtol: 1e-10, atol: 1e-12 });
+    expectAllClose(m!, B.nm!, tol);
+    expectAllClose(v!, B.nv!, { rtol: 1e-12, atol: 1e-12 });
+    const x4 = T.dtensor4('x4');
+    const [o4] = nnet.batchNormalizationTrain(x4, th.ones([3]), th.zeros([3]), { axes: 'spatial', epsilon: 1e-3 });
+    expectAllClose(th.function([x4], o4!)(B.x4), B.o4!, { rtol: 1e-10, atol: 1e-12 });
+  });
+
+  it('test form uses the given statistics; gradients by verifyGrad; errors', () => {
+    const x = T.dmatrix('x');
+    const y = nnet.batchNormalizationTest(x, th.array([2, 2, 2]), th.array([1, 1, 1]), th.array([0, 1, 2]), th.array([1, 4, 9]), { epsilon: 0 });
+    expectAllClose(th.function([x], y)([[1, 3, 5], [0, 1, 2]]), [[3, 3, 3], [1, 1, 1]], { rtol: 1e-12, atol: 1e-12 });
+    th.gradient.verifyGrad((v: TensorVariable, g: TensorVariable) => nnet.batchNormalizationTrain(v, g, th.array([0.1, 0.2, 0.3]))[0]!.pow(2).mul(th.array([[1, 2, 3]])).sum(), [th.array(B.x as never), th.array([1, 2, 0.5])]);
+    expect(() => nnet.batchNormalizationTrain(x, T.dtensor3('g'), th.zeros([3]))).toThrow(/gamma must be 2-d .* or 1-d/);
+    expect(() => nnet.batchNormalizationTrain(x, th.ones([3]), th.zeros([3]), { axes: [0, 0] })).toThrow(/are not distinct axes/);
+  });
+});

@@ -2,7 +2,7 @@
 // argument parsing, timing (median of many calls after warm-up), output.
 import { writeFileSync } from 'node:fs';
 
-export const ALL_WORKLOADS = ['B1', 'B2', 'B3', 'B5', 'B6'];
+export const ALL_WORKLOADS = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6'];
 
 /** Worker arguments: --only B1,B2 --b2-sizes 512,1024 --out FILE [--backend cpu|wasm]. */
 export function parseWorkerArgs(argv = process.argv.slice(2)) {

@@ -3,7 +3,7 @@
 // name as a user would ('theano-ts' resolves to ../dist through the link
 // bench/node_modules/theano-ts -> .., which bench/package.json installs).
 import { readFileSync } from 'node:fs';
-import { urand } from './data.mjs';
+import { urand, labels } from './data.mjs';
 import { parseWorkerArgs, measure, callOverhead, median, seqSum, gflops, log, describe, emit } from './lib.mjs';
 
 const SYSTEM = 'theano-ts';
@@ -122,6 +122,35 @@ if (args.only.has('B3')) {
     workload: 'B3', case: 'step', median_ms: median(times), min_ms: Math.min(...times), calls: steps, warmup: 10,
     cost_first: Number(costs[0]), cost_last: Number(costs[steps - 1]),
   });
+}
+
+// ---------------------------------------------------------------- B4
+if (args.only.has('B4')) {
+  const [BATCH, IN, HID, OUT] = [128, 784, 500, 10];
+  const f32 = (seed, n, lo, hi, shape) => th.array(urand(seed, n, lo, hi), { dtype: 'float32', shape });
+  const X = f32(10, BATCH * IN, 0, 1, [BATCH, IN]);
+  const Y = th.array(labels(11, BATCH, OUT), { dtype: 'int64' });
+  const [a1, a2] = [Math.sqrt(6 / (IN + HID)), Math.sqrt(6 / (HID + OUT))];
+  const W1 = th.shared(f32(12, IN * HID, -a1, a1, [IN, HID]), 'W1');
+  const W2 = th.shared(f32(13, HID * OUT, -a2, a2, [HID, OUT]), 'W2');
+  const b1 = th.shared(th.zeros([HID], 'float32'), 'b1');
+  const b2 = th.shared(th.zeros([OUT], 'float32'), 'b2');
+  const x = T.fmatrix('x');
+  const y = T.lvector('y');
+  const probs = T.nnet.softmax(T.dot(T.tanh(T.dot(x, W1).add(b1)), W2).add(b2));
+  const loss = T.nnet.categoricalCrossentropy(probs, y).mean();
+  const params = [W1, b1, W2, b2];
+  const grads = T.grad(loss, params);
+  const step = th.function([x, y], loss, { updates: params.map((p, k) => [p, p.sub(grads[k].mul(0.01))]) });
+  const first = Number(step(X, Y));
+  for (let i = 0; i < 10; i++) step(X, Y);
+  const times = [];
+  for (let i = 0; i < 200; i++) {
+    const t = performance.now();
+    step(X, Y);
+    times.push(performance.now() - t);
+  }
+  push({ workload: 'B4', case: 'step', median_ms: median(times), min_ms: Math.min(...times), calls: 200, warmup: 10, loss: first, note: `softmax cross-entropy (log-softmax after rewriting); loss at the first step ${first.toFixed(3)}` });
 }
 
 // ---------------------------------------------------------------- B5

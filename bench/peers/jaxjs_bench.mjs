@@ -12,7 +12,7 @@
 import os from 'node:os';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { urand } from '../data.mjs';
+import { urand, labels } from '../data.mjs';
 import { parseWorkerArgs, measureAsync, callOverhead, median, seqSum, gflops, log, describe, emit } from '../lib.mjs';
 
 const SYSTEM = 'jax-js';
@@ -147,6 +147,46 @@ if (args.only.has('B3')) {
     workload: 'B3', case: 'step', median_ms: median(times), min_ms: Math.min(...times), calls: steps, warmup: 10,
     cost_first: first, cost_last: last, note: 'jit(valueAndGrad), float64',
   });
+}
+
+// ---------------------------------------------------------------- B4
+if (args.only.has('B4')) {
+  const [BATCH, IN, HID, OUT] = [128, 784, 500, 10];
+  const [a1, a2] = [Math.sqrt(6 / (IN + HID)), Math.sqrt(6 / (HID + OUT))];
+  const x = arr(urand(10, BATCH * IN, 0, 1), 'f32', [BATCH, IN]);
+  const onehot = new Float32Array(BATCH * OUT);
+  labels(11, BATCH, OUT).forEach((c, i) => (onehot[i * OUT + c] = 1));
+  const y = np.array(onehot, { dtype: np.float32, shape: [BATCH, OUT] });
+  const loss = (W1, b1, W2, b2, xb, yb) => {
+    const z = np.matmul(np.tanh(np.matmul(xb, W1).add(b1)), W2).add(b2);
+    // log-softmax, max-shifted: z - max - log Σ exp(z - max).
+    const shifted = z.ref.sub(np.max(z, 1, { keepdims: true }));
+    const logp = shifted.ref.sub(np.log(np.sum(np.exp(shifted), 1, { keepdims: true })));
+    return logp.mul(yb).sum().neg().div(BATCH);
+  };
+  const step = jit((W1, b1, W2, b2, xb, yb) => {
+    const [l, grads] = valueAndGrad(loss, { argnums: [0, 1, 2, 3] })(W1.ref, b1.ref, W2.ref, b2.ref, xb, yb);
+    const ps = [W1, b1, W2, b2].map((p, k) => p.sub(grads[k].mul(0.01)));
+    return [...ps, l];
+  });
+  let params = [arr(urand(12, IN * HID, -a1, a1), 'f32', [IN, HID]), np.zeros([HID], { dtype: np.float32 }), arr(urand(13, HID * OUT, -a2, a2), 'f32', [HID, OUT]), np.zeros([OUT], { dtype: np.float32 })];
+  const run = async () => {
+    const out = step(...params, x.ref, y.ref);
+    params = out.slice(0, 4);
+    await out[4].blockUntilReady();
+    return out[4];
+  };
+  const l0 = await run();
+  const first = l0.item();
+  for (let i = 0; i < 10; i++) (await run()).dispose();
+  const times = [];
+  for (let i = 0; i < 200; i++) {
+    const t0 = performance.now();
+    const l = await run();
+    times.push(performance.now() - t0);
+    l.dispose();
+  }
+  push({ workload: 'B4', case: 'step', median_ms: median(times), min_ms: Math.min(...times), calls: 200, warmup: 10, loss: first, note: `jit(valueAndGrad), log-softmax by hand; loss at the first step ${first.toFixed(3)}` });
 }
 
 // ---------------------------------------------------------------- B5

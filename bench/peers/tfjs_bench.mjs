@@ -5,7 +5,7 @@
 // minimize over tf.variable's).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { urand } from '../data.mjs';
+import { urand, labels } from '../data.mjs';
 import { parseWorkerArgs, measure, callOverhead, median, seqSum, gflops, log, describe, emit } from '../lib.mjs';
 
 const args = parseWorkerArgs();
@@ -116,6 +116,35 @@ if (args.only.has('B3')) {
     cost_first: costs[0].dataSync()[0], cost_last: costs[steps - 1].dataSync()[0], note: 'float32 (no float64 in TF.js)',
   });
   tf.dispose(costs);
+}
+
+// ---------------------------------------------------------------- B4
+if (args.only.has('B4')) {
+  const [BATCH, IN, HID, OUT] = [128, 784, 500, 10];
+  const t = (seed, n, lo, hi, shape) => tf.tensor(Float32Array.from(urand(seed, n, lo, hi)), shape, 'float32');
+  const x = t(10, BATCH * IN, 0, 1, [BATCH, IN]);
+  const y = tf.oneHot(tf.tensor1d(Int32Array.from(labels(11, BATCH, OUT)), 'int32'), OUT).toFloat();
+  const [a1, a2] = [Math.sqrt(6 / (IN + HID)), Math.sqrt(6 / (HID + OUT))];
+  const W1 = tf.variable(t(12, IN * HID, -a1, a1, [IN, HID]));
+  const W2 = tf.variable(t(13, HID * OUT, -a2, a2, [HID, OUT]));
+  const b1 = tf.variable(tf.zeros([HID]));
+  const b2 = tf.variable(tf.zeros([OUT]));
+  const opt = tf.train.sgd(0.01);
+  const loss = () => tf.losses.softmaxCrossEntropy(y, tf.add(tf.matMul(tf.tanh(tf.add(tf.matMul(x, W1), b1)), W2), b2));
+  const step = () => opt.minimize(loss, true, [W1, b1, W2, b2]);
+  const firstT = step();
+  const first = firstT.dataSync()[0];
+  firstT.dispose();
+  for (let i = 0; i < 10; i++) step().dispose();
+  const times = [];
+  for (let i = 0; i < 200; i++) {
+    const t0 = performance.now();
+    const l = step();
+    l.dataSync();
+    times.push(performance.now() - t0);
+    l.dispose();
+  }
+  push({ workload: 'B4', case: 'step', median_ms: median(times), min_ms: Math.min(...times), calls: 200, warmup: 10, loss: first, note: `tf.losses.softmaxCrossEntropy, sgd; loss at the first step ${first.toFixed(3)}` });
 }
 
 // ---------------------------------------------------------------- B5

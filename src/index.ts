@@ -35,3 +35,4 @@ import type { Variable } from './graph/variable.js';
 /** The ProfileStats of the body of the scan computing `output` (made with `profile: true`), or null. */
 export const scanProfile = scanProfileOf as (output: Variable) => Profile | null;
 export { linalg } from './tensor/index.js';
+export { randomStreams, RandomStream, type RandomTensor, type RandomStreamState } from './random/index.js';

@@ -186,6 +186,19 @@ export function scan(options: ScanOptions): ScanResult {
 
   // ---- what it returns ----
   const { outputs, updates, stop } = parseStepResult(where, fn(...args));
+  // Shared variables with a default update used by the body (random streams) advance at every step, as in
+  // Theano: their default updates join the body's updates unless fn updates them itself.
+  for (let added = true; added; ) {
+    added = false;
+    const roots = graphInputs([...outputs, ...updates.map(([, e]) => e).filter((e): e is TensorVariable => e instanceof TensorVariable), ...(stop ? [stop] : [])]);
+    for (const v of roots) {
+      const update = (v as { defaultUpdate?: unknown }).defaultUpdate;
+      if (update instanceof Variable && !updates.some(([t]) => t === v)) {
+        updates.push([v, update as TensorVariable]);
+        added = true;
+      }
+    }
+  }
   if (infos.length > 0 && outputs.length !== infos.length) {
     throw new TypeError(`${where}: fn returned ${outputs.length} output${outputs.length === 1 ? '' : 's'} but outputsInfo describes ${infos.length}`);
   }

@@ -360,3 +360,16 @@ describe('scan with other control flow and modes', () => {
     expect(f([1, -5, 2], 0)[1]!.toArray()).toEqual([1, -5, 2]);
   });
 });
+
+describe('scan with random streams', () => {
+  it('a draw inside the body advances at every step and across calls (default updates collected)', () => {
+    const rs = th.randomStreams(5);
+    const [draws, updates] = th.scan({ fn: () => rs.uniform({ size: [2] }), nSteps: 3 });
+    expect(updates.size).toBe(1);
+    const f = th.function([], one(draws), { updates });
+    const a = f().toArray() as number[][];
+    const b = f().toArray() as number[][];
+    expect(new Set(a.map((r) => r.join())).size).toBe(3);
+    expect(a.map((r) => r.join())).not.toContain(b[0]!.join());
+  });
+});

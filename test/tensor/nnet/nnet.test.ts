@@ -104,3 +104,24 @@ describe('batch normalization', () => {
     expect(() => nnet.batchNormalizationTrain(x, th.ones([3]), th.zeros([3]), { axes: [0, 0] })).toThrow(/are not distinct axes/);
   });
 });
+
+describe('dropout', () => {
+  it('zeroes about p of the entries, scales the rest, draws a new mask each call', () => {
+    const x = T.dvector('x');
+    const rs = th.randomStreams(9);
+    const f = th.function([x], nnet.dropout(x, 0.25, rs));
+    const ones = th.ones([20000]);
+    const a = f(ones);
+    const b = f(ones);
+    const kept = Array.from(a.data).filter((v) => v !== 0);
+    expect(kept.every((v) => Math.abs(v - 4 / 3) < 1e-12)).toBe(true);
+    expect(Math.abs(kept.length / 20000 - 0.75)).toBeLessThan(0.02);
+    expect(Array.from(a.data)).not.toEqual(Array.from(b.data));
+    expect(nnet.dropout(x, 0, rs)).toBe(x);
+    expect(() => nnet.dropout(x, 1, rs)).toThrow(/probability of dropping an entry, in \[0, 1\)/);
+    // The gradient is the mask of the same call, scaled: with x = 1 it equals the output.
+    const y = nnet.dropout(x, 0.5, th.randomStreams(1));
+    const [out, g] = th.function([x], [y, T.grad(y.sum(), x)])(th.ones([50]));
+    expect(Array.from(g!.data)).toEqual(Array.from(out!.data));
+  });
+});

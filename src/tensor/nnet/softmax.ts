@@ -39,6 +39,17 @@ function eachLane(x: NDArray, out: NDArray, axis: number, f: (src: (i: number) =
   });
 }
 
+/**
+ * What a lane is shifted by before exponentiating: its maximum, or 0 when
+ * that is infinite (a lane of -inf gives 0/0 = NaN, one holding +inf gives
+ * NaN too — numpy's and scipy's answers).
+ */
+function shiftOf(src: (i: number) => number, n: number): number {
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) max = Math.max(max, src(i));
+  return Number.isFinite(max) ? max : 0;
+}
+
 abstract class LaneOp extends Op {
   override readonly props = ['axis'];
   constructor(readonly axis: number) {
@@ -65,9 +76,7 @@ export class Softmax extends LaneOp {
     const x = inputs[0] as NDArray;
     const out = NDArray.empty(x.dtype, x.shape);
     eachLane(x, out, this.axis, (src, dst, n) => {
-      let max = -Infinity;
-      for (let i = 0; i < n; i++) max = Math.max(max, src(i));
-      if (max === -Infinity) max = 0; // a lane of -inf: every e^(x - 0) is 0, and 0/0 gives NaN as numpy
+      const max = shiftOf(src, n);
       let total = 0;
       const e = new Float64Array(n);
       for (let i = 0; i < n; i++) total += e[i] = Math.exp(src(i) - max);
@@ -140,9 +149,7 @@ export class LogSoftmax extends LaneOp {
     const x = inputs[0] as NDArray;
     const out = NDArray.empty(x.dtype, x.shape);
     eachLane(x, out, this.axis, (src, dst, n) => {
-      let max = -Infinity;
-      for (let i = 0; i < n; i++) max = Math.max(max, src(i));
-      if (!Number.isFinite(max)) max = 0;
+      const max = shiftOf(src, n);
       let total = 0;
       for (let i = 0; i < n; i++) total += Math.exp(src(i) - max);
       const logTotal = Math.log(total);

@@ -10,6 +10,7 @@ import type { InputGradient } from '../../graph/gradientTerms.js';
 import { Op, type OutputCell, type SymbolicShape } from '../../graph/op.js';
 import type { Variable } from '../../graph/variable.js';
 import { ShapeError } from '../../errors.js';
+import { exp as fastExp } from '../../scalar/fastExp.js';
 import { isFloat, storeConverter } from '../../ndarray/dtype.js';
 import { NDArray } from '../../ndarray/ndarray.js';
 import { asTensorVariable, type TensorLike } from '../asTensor.js';
@@ -79,7 +80,7 @@ export class Softmax extends LaneOp {
       const max = shiftOf(src, n);
       let total = 0;
       const e = new Float64Array(n);
-      for (let i = 0; i < n; i++) total += e[i] = Math.exp(src(i) - max);
+      for (let i = 0; i < n; i++) total += e[i] = fastExp(src(i) - max);
       for (let i = 0; i < n; i++) dst(i, e[i]! / total);
     });
     outputs[0]!.value = out;
@@ -151,7 +152,7 @@ export class LogSoftmax extends LaneOp {
     eachLane(x, out, this.axis, (src, dst, n) => {
       const max = shiftOf(src, n);
       let total = 0;
-      for (let i = 0; i < n; i++) total += Math.exp(src(i) - max);
+      for (let i = 0; i < n; i++) total += fastExp(src(i) - max);
       const logTotal = Math.log(total);
       for (let i = 0; i < n; i++) dst(i, src(i) - max - logTotal);
     });

@@ -1,7 +1,9 @@
 /**
  * Global settings (Theano's `theano.config`). Read at graph-building time,
- * so changing one affects graphs built afterwards.
+ * so changing one affects graphs built afterwards — except `threads`, read
+ * by every large kernel when it runs.
  */
+import { availableParallelism } from 'node:os';
 import type { DType } from './ndarray/dtype.js';
 
 export interface Config {
@@ -9,11 +11,18 @@ export interface Config {
   floatX: 'float32' | 'float64';
   /** How many user stack frames each node remembers for error messages. */
   tracebackLimit: number;
+  /**
+   * Threads that large kernels (GEMM, big elementwise loops) split their work
+   * over, the calling thread included; 1 keeps everything on the calling
+   * thread. Default: the number of cores.
+   */
+  threads: number;
 }
 
 export const config: Config = {
   floatX: 'float64',
   tracebackLimit: 3,
+  threads: availableParallelism(),
 };
 
 export function floatX(): DType {

@@ -36,7 +36,8 @@ import { NDArray } from '../ndarray/ndarray.js';
 import { isFloat, type DType } from '../ndarray/dtype.js';
 import { TheanoError } from '../errors.js';
 import { VM, hasLazyOps, isTailDestroyer, producers, runOnDemand, schedule, slotNumbering, type NodeTimer } from '../link/vm.js';
-import { jsLinker, runsGeneratedCode } from '../link/js/linker.js';
+import { runsGeneratedCode } from '../link/js/linker.js';
+import { generatesCode, link } from '../link/linkers.js';
 import type { PassReport } from '../rewrite/db.js';
 import type { LinkerName } from './mode.js';
 
@@ -115,13 +116,13 @@ export class DebugVM {
     this.steps = order.map((node, k) => {
       const unique = [...new Set(node.inputs)];
       const graph = new FunctionGraph(unique, node.outputs, { clone: false });
-      const generated = options.linker === 'js' && runsGeneratedCode(node);
+      const generated = generatesCode(options.linker) && runsGeneratedCode(node);
       return {
         node,
         position: k + 1,
         inputSlots: node.inputs.map(slot),
         outputSlots: node.outputs.map(slot),
-        exec: options.linker === 'js' ? jsLinker(graph, null, options.context ?? null) : new VM(graph, { context: options.context ?? null }),
+        exec: link(options.linker, graph, null, options.context ?? null),
         execInputs: unique.map((v) => node.inputs.indexOf(v)),
         generated,
         destroyed: new Set(Object.values(node.op.destroyMap).flat()),

@@ -14,8 +14,7 @@ import { CompileError, DTypeError, InputError, MissingInputError, ShapeError, Th
 import { TensorVariable, TensorConstant } from '../tensor/variable.js';
 import { TensorType } from '../tensor/type.js';
 import { asTensorVariable, type TensorLike } from '../tensor/asTensor.js';
-import { VM } from '../link/vm.js';
-import { jsLinker } from '../link/js/linker.js';
+import { link } from '../link/linkers.js';
 import { rewriteDB, type PassReport } from '../rewrite/index.js';
 import { allowDestroying } from '../rewrite/inplace.js';
 import { SharedVariable } from './shared.js';
@@ -270,7 +269,7 @@ export function compileFunction(
   const context = linkContext(mode); // how ops with inner graphs (scan) compile them
   const vm = unrewritten // DebugMode hook: checks every node, input and output (src/compile/debugMode.ts)
     ? debugLinker(fgraph, unrewritten, { functionName: name, linker: mode.linker, rewrites, nOutputs: outs.length, updated: updatePairs.map(([t]) => t), profile, context })
-    : mode.linker === 'js' ? jsLinker(fgraph, profile, context) : new VM(fgraph, { profile, context });
+    : link(mode.linker, fgraph, profile, context);
   const maker: FunctionMaker = { fgraph, mode, inputs: ins, outputs: outs, sharedInputs, updated: updatePairs.map(([t]) => t), rewrites };
   if (profile) profile.compileSeconds += (performance.now() - started) / 1e3;
 

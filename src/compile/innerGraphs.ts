@@ -6,8 +6,7 @@
  */
 import { FunctionGraph } from '../graph/fgraph.js';
 import type { InnerFunction, LinkContext } from '../graph/op.js';
-import { VM } from '../link/vm.js';
-import { jsLinker } from '../link/js/linker.js';
+import { link } from '../link/linkers.js';
 import { rewriteDB } from '../rewrite/index.js';
 import { Mode, resolveMode } from './mode.js';
 import { ProfileStats } from './profile.js';
@@ -23,7 +22,7 @@ export function linkContext(mode: Mode): LinkContext {
       const profile = options.profile ? new ProfileStats(options.name ?? 'inner graph') : null;
       const innerContext = own === mode ? context : linkContext(own);
       // DebugMode checks an op with an inner graph as a whole (its compiled body against its perform).
-      const vm = own.linker === 'js' ? jsLinker(graph, profile, innerContext) : new VM(graph, { profile, context: innerContext });
+      const vm = link(own.linker, graph, profile, innerContext);
       return { run: (inputs) => vm.run(inputs), dropBuffers: () => vm.dropBuffers(), profile };
     },
   };

@@ -12,14 +12,16 @@
  * node was built (see src/compile/debugMode.ts). Slow by design.
  */
 import { CompileError } from '../errors.js';
-import { canGenerateCode } from '../link/js/renderKernel.js';
+import { DEFAULT_LINKER, LINKERS, type LinkerName } from '../link/linkers.js';
 
 /**
- * 'js': generated JavaScript loops for elementwise work (the default where
- * the runtime allows `new Function`); 'vm': the reference interpreter,
- * running each node's `perform` in order.
+ * 'wasm': WebAssembly SIMD kernels over arrays in the shared memory, split
+ * over threads, with generated JS loops for the rest (the default where
+ * WebAssembly SIMD and shared memory exist); 'js': generated JavaScript
+ * loops for elementwise work; 'vm': the reference interpreter, running each
+ * node's `perform` in order.
  */
-export type LinkerName = 'js' | 'vm';
+export type { LinkerName };
 
 /**
  * 'fast_run': every rewrite (the default); 'fast_compile': only the cheap
@@ -38,10 +40,7 @@ export interface ModeOptions {
   debug?: boolean;
 }
 
-const LINKERS: readonly string[] = ['js', 'vm'];
-
-/** The default linker: generated code where the runtime permits it. */
-export const DEFAULT_LINKER: LinkerName = canGenerateCode ? 'js' : 'vm';
+export { DEFAULT_LINKER };
 const OPTIMIZERS: readonly (string | null)[] = ['fast_run', 'fast_compile', null];
 
 export class Mode {
@@ -52,7 +51,7 @@ export class Mode {
   readonly debug: boolean;
 
   constructor({ linker = DEFAULT_LINKER, optimizer = 'fast_run', including = [], excluding = [], debug = false }: ModeOptions = {}) {
-    if (!LINKERS.includes(linker)) {
+    if (!LINKERS.includes(linker as LinkerName)) {
       throw new CompileError(`unknown linker ${JSON.stringify(linker)}; available: ${LINKERS.map((l) => `'${l}'`).join(', ')}`);
     }
     const opt = optimizer === 'None' ? null : optimizer;

@@ -54,7 +54,7 @@ export function reduceKernelOfNode(node: Apply): ElementwiseKernel | null {
 }
 
 /** Each input's steps along the axes of `shape`: 0 where it is broadcast (length 1 against a longer axis). */
-function inputStrides(a: NDArray, shape: readonly number[]): number[] {
+export function inputStrides(a: NDArray, shape: readonly number[]): number[] {
   return shape.map((d, ax) => (a.shape[ax] === d ? a.strides[ax]! : 0));
 }
 
@@ -96,7 +96,7 @@ function operands(arrays: readonly NDArray[], n: number): { data: TypedArray[]; 
   return { data, offsets, scalar };
 }
 
-function elementwiseThunk(node: Apply): Thunk | null {
+export function elementwiseThunk(node: Apply): Thunk | null {
   const kernel = kernelOfNode(node);
   if (kernel === null) return null;
   const reference = (inputs: readonly unknown[], cells: OutputCell[]) => node.op.perform(node, inputs, cells);
@@ -138,7 +138,7 @@ function elementwiseThunk(node: Apply): Thunk | null {
   };
 }
 
-function reduceThunk(node: Apply): Thunk | null {
+export function reduceThunk(node: Apply): Thunk | null {
   const kernel = reduceKernelOfNode(node);
   if (kernel === null) return null;
   const { axes, dtype } = kernel.reduce!;

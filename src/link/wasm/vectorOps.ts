@@ -1,0 +1,91 @@
+/**
+ * How the WASM executor renders each scalar op on a vector of lanes
+ * (f64x2 for float64 kernels, f32x4 for float32): the same semantics as
+ * the op's reference function in scalar/ops.ts, lane by lane — NaN, signed
+ * zeros and ties included (`maximum` keeps a NaN first operand and returns
+ * b on ±0 ties, exactly like its JS function; `round` is half-to-even).
+ * Transcendental functions come from the vector math library (wasm/math).
+ * An op missing here makes its kernel run in the JS executor instead.
+ */
+import type { Code, Local } from '../../wasm/code.js';
+import type { PlainOp } from '../../wasm/opcodes.js';
+
+export type Shape = 'f64x2' | 'f32x4';
+
+/** Pushes the op's result vector computed from the argument locals. */
+export type VectorOp = (c: Code, shape: Shape, args: readonly Local[]) => void;
+
+const ins = (shape: Shape, name: string) => `${shape}.${name}` as PlainOp;
+
+const binary =
+  (name: string): VectorOp =>
+  (c, s, [a, b]) => void c.get(a!).get(b!).op(ins(s, name));
+
+const unary =
+  (name: string): VectorOp =>
+  (c, s, [a]) => void c.get(a!).op(ins(s, name));
+
+/** `mask ? x : y` lane by lane, where x, y and mask are pushed by the callbacks. */
+function select(c: Code, x: () => void, y: () => void, mask: () => void): void {
+  x();
+  y();
+  mask();
+  c.op('v128.bitselect');
+}
+
+/** x > y || x !== x (the lanes where `maximum(x, y)` keeps x); `less` for minimum. */
+function keepsFirst(c: Code, s: Shape, a: Local, b: Local, less: boolean): void {
+  c.get(a).get(b).op(ins(s, less ? 'lt' : 'gt'));
+  c.get(a).get(a).op(ins(s, 'ne'));
+  c.op('v128.or');
+}
+
+const OPS: Record<string, VectorOp> = {
+  add: binary('add'),
+  sub: binary('sub'),
+  mul: binary('mul'),
+  trueDiv: binary('div'),
+  neg: unary('neg'),
+  abs: unary('abs'),
+  sqrt: unary('sqrt'),
+  floor: unary('floor'),
+  ceil: unary('ceil'),
+  trunc: unary('trunc'),
+  round: unary('nearest'),
+  sqr: (c, s, [a]) => void c.get(a!).get(a!).op(ins(s, 'mul')),
+  reciprocal: (c, s, [a]) => void c.splatConst(s, 1).get(a!).op(ins(s, 'div')),
+  identity: (c, _s, [a]) => void c.get(a!),
+  second: (c, _s, [, b]) => void c.get(b!),
+  cast: (c, _s, [a]) => void c.get(a!),
+  maximum: (c, s, [a, b]) => select(c, () => c.get(a!), () => c.get(b!), () => keepsFirst(c, s, a!, b!, false)),
+  minimum: (c, s, [a, b]) => select(c, () => c.get(a!), () => c.get(b!), () => keepsFirst(c, s, a!, b!, true)),
+  // x < lo ? lo : x > hi ? hi : x (NaN passes through)
+  clip: (c, s, [x, lo, hi]) =>
+    select(
+      c,
+      () => c.get(lo!),
+      () => select(c, () => c.get(hi!), () => c.get(x!), () => c.get(x!).get(hi!).op(ins(s, 'gt'))),
+      () => c.get(x!).get(lo!).op(ins(s, 'lt')),
+    ),
+  // cond !== 0 ? a : b (a NaN condition counts as true, as in JS)
+  switch: (c, s, [cond, a, b]) => select(c, () => c.get(a!), () => c.get(b!), () => c.get(cond!).splatConst(s, 0).op(ins(s, 'ne'))),
+  // 1, -1, 0 (also for -0), NaN
+  sgn: (c, s, [a]) =>
+    select(
+      c,
+      () => c.splatConst(s, 1),
+      () =>
+        select(
+          c,
+          () => c.splatConst(s, -1),
+          () => select(c, () => c.splatConst(s, 0), () => c.get(a!), () => c.get(a!).splatConst(s, 0).op(ins(s, 'eq'))),
+          () => c.get(a!).splatConst(s, 0).op(ins(s, 'lt')),
+        ),
+      () => c.get(a!).splatConst(s, 0).op(ins(s, 'gt')),
+    ),
+};
+
+/** The vector rendering of the scalar op named `name`, or undefined when the WASM executor has none. */
+export function vectorOp(name: string): VectorOp | undefined {
+  return OPS[name];
+}

@@ -1,0 +1,83 @@
+/**
+ * Array storage inside the shared WebAssembly memory, so kernels read and
+ * write arrays where they are, and worker threads see them too.
+ *
+ * Who frees what: buffers a compiled function keeps between calls are reused
+ * by it; every other block is reclaimed when its typed array becomes
+ * unreachable (a FinalizationRegistry hands the block back). Finalizers only
+ * run when the event loop turns, so a synchronous loop of calls cannot
+ * reclaim anything until it ends. Two rules keep memory bounded anyway:
+ * - small arrays (below `WASM_MIN_BYTES`) stay on the JS heap, where the
+ *   garbage collector frees them at once — a training loop's per-call
+ *   results (losses, scalars) never touch the shared memory;
+ * - once blocks awaiting reclamation exceed a budget, new arrays go to the
+ *   JS heap too until finalizers catch up. Kernels accept arrays from either
+ *   place (heap operands are copied in), so this changes speed, not results.
+ *
+ * Growth of the memory never invalidates a live array: the memory is
+ * shared, and views made on an older buffer keep their bytes.
+ */
+import type { Allocator } from '../ndarray/allocator.js';
+import { heapAllocator } from '../ndarray/allocator.js';
+import { dtypeInfo, type DType, type TypedArray } from '../ndarray/dtype.js';
+import { heapAlloc, heapFree } from './heap.js';
+import { memoryBuffer } from './memory.js';
+
+/** Arrays smaller than this many bytes live on the JS heap. */
+export const WASM_MIN_BYTES = 4096;
+/** Bytes of unreclaimed arrays beyond which new arrays go to the JS heap. */
+export const WASM_BUDGET_BYTES = 256 * 2 ** 20;
+
+let outstanding = 0;
+const sizes = new Map<number, number>();
+const registry = new FinalizationRegistry<number>((offset) => {
+  outstanding -= sizes.get(offset) ?? 0;
+  sizes.delete(offset);
+  heapFree(offset);
+});
+
+/** Every buffer object the memory has had (one per growth); a view on any of them is inside the memory. */
+const memoryBuffers = new WeakSet<ArrayBufferLike>();
+
+function currentBuffer(): SharedArrayBuffer {
+  const buffer = memoryBuffer();
+  memoryBuffers.add(buffer);
+  return buffer;
+}
+
+/** The byte address of `data` in the shared memory, or -1 when it lives elsewhere. */
+export function wasmAddress(data: TypedArray): number {
+  return memoryBuffers.has(data.buffer) ? data.byteOffset : -1;
+}
+
+/** A view of `length` elements of `dtype` at byte `offset` of the memory (valid until the block is freed). */
+export function memoryView(dtype: DType, offset: number, length: number): TypedArray {
+  const Storage = dtypeInfo(dtype).storage;
+  return new Storage(currentBuffer(), offset, length) as TypedArray;
+}
+
+/**
+ * A buffer in the shared memory reclaimed when unreachable, or on the JS heap
+ * (small, or over budget). `zeroed`: blocks come back from free lists dirty.
+ */
+export function allocateShared(dtype: DType, size: number, zeroed: boolean): TypedArray {
+  const bytes = size * dtypeInfo(dtype).storage.BYTES_PER_ELEMENT;
+  if (bytes < WASM_MIN_BYTES || outstanding + bytes > WASM_BUDGET_BYTES) return heapAllocator.allocate(dtype, size);
+  const offset = heapAlloc(bytes);
+  const data = memoryView(dtype, offset, size);
+  if (zeroed) data.fill(0);
+  sizes.set(offset, bytes);
+  outstanding += bytes;
+  registry.register(data, offset);
+  return data;
+}
+
+/** The allocator that places arrays in the shared memory (installed when the WASM executor is on). */
+export const wasmAllocator: Allocator = {
+  allocate: (dtype, size) => allocateShared(dtype, size, true),
+};
+
+/** Bytes in arrays that are allocated in the memory and not yet reclaimed. */
+export function outstandingBytes(): number {
+  return outstanding;
+}

@@ -1,0 +1,170 @@
+/**
+ * A pool of worker threads that run exported functions of kernel modules on
+ * the one shared memory, synchronously from the caller's point of view:
+ * `runParallel` hands one task to each ready worker, runs the first task on
+ * the calling thread, and blocks (Atomics.wait) until every worker is done.
+ *
+ * Workers start lazily and boot asynchronously; until a worker is ready its
+ * tasks run on the calling thread, so results never depend on how many
+ * threads took part (callers split work so that each output element is
+ * computed the same way whoever computes it). Workers are unref'd: an idle
+ * pool never keeps the process alive.
+ */
+import { Worker, MessageChannel, type MessagePort } from 'node:worker_threads';
+import { config } from '../config.js';
+import { wasmMemory } from './memory.js';
+
+/** A module every thread can run: its id in the pool and its export names. */
+export interface SharedModule {
+  readonly id: number;
+  readonly module: WebAssembly.Module;
+  readonly exportNames: readonly string[];
+  /** The calling thread's instance. */
+  readonly exports: Record<string, (...args: number[]) => unknown>;
+}
+
+// Control words of one worker (Int32Array indices).
+const STATE = 0; // IDLE, RUN or STOP
+const READY = 1; // 1 once the worker listens
+const MODULE = 2;
+const EXPORT = 3;
+const NARGS = 4;
+const FAILED = 5;
+const IDLE = 0;
+const RUN = 1;
+const MAX_ARGS = 24;
+/** Polls of a control word before sleeping on it (a few tens of microseconds). */
+const SPIN = 20000;
+
+interface PoolWorker {
+  readonly worker: Worker;
+  readonly port: MessagePort;
+  readonly control: Int32Array;
+  readonly args: Float64Array;
+  /** Ids of the modules already posted to it. */
+  readonly posted: Set<number>;
+}
+
+// Runs inside each worker: instantiate modules as tasks need them (they are
+// posted on a port and read synchronously), run the task, report, sleep.
+const WORKER_SOURCE = `
+const { workerData, receiveMessageOnPort } = require('node:worker_threads');
+const { memory, port, control } = workerData;
+const ctl = new Int32Array(control, 0, 8);
+const args = new Float64Array(control, 32, ${MAX_ARGS});
+const instances = new Map();
+Atomics.store(ctl, ${READY}, 1);
+for (;;) {
+  // A short spin first: back-to-back tasks (the products of one training step) skip the futex wake-up.
+  for (let spin = 0; spin < ${SPIN} && Atomics.load(ctl, ${STATE}) === ${IDLE}; spin++);
+  Atomics.wait(ctl, ${STATE}, ${IDLE});
+  if (Atomics.load(ctl, ${STATE}) !== ${RUN}) break;
+  let failed = 0;
+  try {
+    const id = ctl[${MODULE}];
+    while (!instances.has(id)) {
+      const msg = receiveMessageOnPort(port);
+      if (msg === undefined) throw new Error('module ' + id + ' was never posted');
+      const { id: mid, module, exportNames } = msg.message;
+      const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+      instances.set(mid, exportNames.map((n) => exports[n]));
+    }
+    instances.get(id)[ctl[${EXPORT}]](...args.subarray(0, ctl[${NARGS}]));
+  } catch (e) {
+    failed = 1;
+  }
+  ctl[${FAILED}] = failed;
+  Atomics.store(ctl, ${STATE}, ${IDLE});
+  Atomics.notify(ctl, ${STATE});
+}
+`;
+
+const workers: PoolWorker[] = [];
+const modules: SharedModule[] = [];
+
+/** Compiles `bytes` once and makes the module runnable on every thread. */
+export function shareModule(bytes: Uint8Array): SharedModule {
+  const module = new WebAssembly.Module(bytes);
+  const exports = new WebAssembly.Instance(module, { env: { memory: wasmMemory() } }).exports as SharedModule['exports'];
+  const shared: SharedModule = { id: modules.length, module, exportNames: Object.keys(exports), exports };
+  modules.push(shared);
+  return shared;
+}
+
+function startWorker(): PoolWorker {
+  const { port1, port2 } = new MessageChannel();
+  const controlBuffer = new SharedArrayBuffer(32 + 8 * MAX_ARGS);
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { memory: wasmMemory(), port: port2, control: controlBuffer },
+    transferList: [port2],
+  });
+  worker.unref();
+  port1.unref();
+  return { worker, port: port1, control: new Int32Array(controlBuffer, 0, 8), args: new Float64Array(controlBuffer, 32, MAX_ARGS), posted: new Set() };
+}
+
+/** The workers to use now: config.threads - 1 of them, started on first need. */
+function poolWorkers(): PoolWorker[] {
+  const wanted = Math.max(0, Math.floor(config.threads) - 1);
+  while (workers.length < wanted) workers.push(startWorker());
+  return workers.slice(0, wanted);
+}
+
+/** How many threads a parallel run may use now (the calling one included). */
+export function threadCount(): number {
+  return Math.max(1, Math.floor(config.threads));
+}
+
+/**
+ * Runs `module.exports[name](...tasks[t])` for every task t: task 0 on the
+ * calling thread, the others on ready workers (or here, when none is ready),
+ * and returns when all are done. Throws if any task trapped.
+ */
+export function runParallel(module: SharedModule, name: string, tasks: readonly (readonly number[])[]): void {
+  const exportIndex = module.exportNames.indexOf(name);
+  if (exportIndex < 0) throw new Error(`module has no export ${name}`);
+  const fn = module.exports[name]!;
+  const busy: PoolWorker[] = [];
+  const local: (readonly number[])[] = [tasks[0]!];
+  const ready = tasks.length > 1 ? poolWorkers().filter((w) => Atomics.load(w.control, READY) === 1) : [];
+  for (let t = 1; t < tasks.length; t++) {
+    const w = ready[t - 1];
+    const args = tasks[t]!;
+    if (w === undefined || args.length > MAX_ARGS) {
+      local.push(args);
+      continue;
+    }
+    if (!w.posted.has(module.id)) {
+      w.port.postMessage({ id: module.id, module: module.module, exportNames: module.exportNames });
+      w.posted.add(module.id);
+    }
+    w.control[MODULE] = module.id;
+    w.control[EXPORT] = exportIndex;
+    w.control[NARGS] = args.length;
+    w.args.set(args);
+    Atomics.store(w.control, STATE, RUN);
+    Atomics.notify(w.control, STATE);
+    busy.push(w);
+  }
+  let error: unknown;
+  try {
+    for (const args of local) fn(...args);
+  } catch (e) {
+    error = e;
+  }
+  let workerFailed = false;
+  for (const w of busy) {
+    for (let spin = 0; spin < SPIN && Atomics.load(w.control, STATE) === RUN; spin++);
+    while (Atomics.load(w.control, STATE) === RUN) Atomics.wait(w.control, STATE, RUN);
+    if (w.control[FAILED] === 1) workerFailed = true;
+  }
+  if (error !== undefined) throw error;
+  if (workerFailed) throw new Error(`a worker thread failed in ${name}`);
+}
+
+/** Resolves once every worker of the current pool has started (tests and benchmarks wait for it; nothing else needs to). */
+export async function threadsReady(): Promise<void> {
+  const pool = poolWorkers();
+  while (pool.some((w) => Atomics.load(w.control, READY) !== 1)) await new Promise((r) => setTimeout(r, 2));
+}

@@ -24,6 +24,13 @@ import { runParallel, threadCount } from '../../wasm/threads.js';
 import { renderWasmKernel } from './renderKernel.js';
 import { Staging } from './staging.js';
 
+let kernelRuns = 0;
+
+/** How many elementwise nodes have run as WASM kernels in this process (for tests and profiles). */
+export function wasmKernelRuns(): number {
+  return kernelRuns;
+}
+
 /** Below this many elements a kernel stays on the calling thread (a thread's wake-up costs microseconds). */
 const PARALLEL_MIN_ELEMENTS = 1 << 16;
 
@@ -33,7 +40,6 @@ function wasmElementwiseThunk(node: Apply): Thunk | null {
   const js = elementwiseThunk(node)!;
   if (renderWasmKernel(kernel, kernel.inputDtypes.map(() => false)) === null) return js;
   const nOut = kernel.outputDtypes.length;
-  const nIn = kernel.inputDtypes.length;
   const staging = new Staging();
   return (inputs, cells: OutputCell[]) => {
     const arrays = inputs as readonly NDArray[];
@@ -62,11 +68,14 @@ function wasmElementwiseThunk(node: Apply): Thunk | null {
     for (let k = 0; k < operands.length; k++) args.push(staging.address(operands[k]!, k < nOut));
     for (let k = 0; k < operands.length; k++) args.push(rank === 2 ? layout.strides[k]![0]! * itemBytes : 0);
     const threads = n >= PARALLEL_MIN_ELEMENTS ? threadCount() : 1;
-    if (threads === 1) wasm.module.exports[wasm.name]!(...args, 0, rows, 0, cols);
-    else runParallel(wasm.module, wasm.name, splitWork(args, rows, cols, threads, wasm.lanes));
-    staging.finish();
+    try {
+      if (threads === 1) wasm.module.exports[wasm.name]!(...args, 0, rows, 0, cols);
+      else runParallel(wasm.module, wasm.name, splitWork(args, rows, cols, threads, wasm.lanes));
+    } finally {
+      staging.finish();
+    }
+    kernelRuns++;
     for (let o = 0; o < nOut; o++) cells[o]!.value = outs[o];
-    void nIn;
   };
 }
 

@@ -1,0 +1,99 @@
+/**
+ * The shared memory: the block heap's size classes and reuse, arrays that
+ * survive growth of the memory, the thread pool, and memory that stays flat
+ * over 100,000 calls of a compiled function.
+ */
+import { describe, expect, it } from 'vitest';
+import * as th from '../../src/index.js';
+import { heapAlloc, heapFree, heapStats, sizeClass } from '../../src/wasm/heap.js';
+import { ensureMemory, memoryBuffer, MEMORY_IMPORT } from '../../src/wasm/memory.js';
+import { WASM_BUDGET_BYTES, allocateShared, outstandingBytes, wasmAddress } from '../../src/wasm/arrays.js';
+import { ModuleBuilder } from '../../src/wasm/module.js';
+import { runParallel, shareModule, threadsReady } from '../../src/wasm/threads.js';
+
+const T = th.tensor;
+
+describe('block heap', () => {
+  it('rounds sizes to classes at most 25% larger, aligned to 64 bytes', () => {
+    for (const bytes of [1, 63, 64, 65, 200, 257, 1000, 4097, 12345, 8e6, 1e8 + 3]) {
+      const c = sizeClass(bytes);
+      expect(c).toBeGreaterThanOrEqual(bytes);
+      expect(c % 64).toBe(0);
+      if (bytes > 256) expect(c).toBeLessThanOrEqual(bytes * 1.25 + 64);
+    }
+  });
+
+  it('hands a freed block to the next request of its class', () => {
+    const a = heapAlloc(10_000);
+    expect(a % 64).toBe(0);
+    heapFree(a);
+    expect(heapAlloc(9_990)).toBe(a);
+    heapFree(a);
+    expect(() => heapFree(a)).toThrow(/not a live block/);
+    expect(() => heapAlloc(-1)).toThrow(RangeError);
+  });
+});
+
+describe('arrays in the shared memory', () => {
+  it('stay valid and keep their values when the memory grows', () => {
+    const a = allocateShared('float64', 1000, true);
+    a.fill(7);
+    expect(wasmAddress(a)).toBeGreaterThan(0);
+    ensureMemory(memoryBuffer().byteLength + (1 << 20));
+    expect(a[999]).toBe(7);
+    expect(wasmAddress(a)).toBeGreaterThan(0);
+    a[0] = 3;
+    expect(new Float64Array(memoryBuffer(), wasmAddress(a), 1)[0]).toBe(3);
+  });
+
+  it('memory stays flat over 100,000 calls of a compiled function', () => {
+    const x = T.vector('x');
+    const w = th.shared(th.array(Array.from({ length: 2000 }, (_, i) => i * 1e-3)), 'w');
+    // A 16 KB intermediate (in the shared memory), a scalar result, and an in-place update per call.
+    const f = th.function([x], x.mul(w).sum(), { updates: [[w, w.mul(0.999999)]] });
+    const xv = th.ones([2000]);
+    f(xv);
+    const before = heapStats();
+    const outstanding = outstandingBytes();
+    for (let i = 0; i < 100_000; i++) f(xv);
+    expect(heapStats().top).toBe(before.top);
+    expect(outstandingBytes()).toBe(outstanding);
+  });
+
+  it('large results of a synchronous loop stay within the budget', () => {
+    const x = T.vector('x');
+    const f = th.function([x], x.mul(2));
+    const xv = th.ones([1 << 18]); // 2 MB results
+    const start = outstandingBytes();
+    for (let i = 0; i < 400; i++) f(xv);
+    expect(outstandingBytes() - start).toBeLessThanOrEqual(WASM_BUDGET_BYTES);
+    expect(f(xv).data[5]).toBe(2);
+  });
+});
+
+describe('thread pool', () => {
+  const m = new ModuleBuilder().importMemory(MEMORY_IMPORT);
+  const fill = m.func('fill', ['i32', 'i32', 'f64']).code;
+  {
+    const [p, n, v] = fill.params as [never, never, never];
+    const i = fill.local('i32');
+    fill.forRange(i, 0, n, 1, () => void fill.get(p).get(i).i32(3).op('i32.shl').op('i32.add').get(v).mem('f64.store'));
+  }
+  m.func('trap', []).code.op('unreachable');
+  const mod = shareModule(m.encode());
+
+  it('runs tasks on the workers and here, over the same memory', async () => {
+    await threadsReady();
+    const p = heapAlloc(8 * 300);
+    runParallel(mod, 'fill', [[p, 100, 1], [p + 800, 100, 2], [p + 1600, 100, 3]]);
+    const view = new Float64Array(memoryBuffer(), p, 300);
+    expect([view[0], view[150], view[299]]).toEqual([1, 2, 3]);
+    heapFree(p);
+  });
+
+  it('reports a trap in any task', async () => {
+    await threadsReady();
+    expect(() => runParallel(mod, 'trap', [[], []])).toThrow();
+    expect(() => runParallel(mod, 'nothing', [[]])).toThrow(/no export/);
+  });
+});

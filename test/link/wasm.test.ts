@@ -79,6 +79,15 @@ describe('WASM elementwise kernels', () => {
       check([x, lo, hi], [T.clip(x, lo, hi), T.switch(x, lo, hi)], [values(dtype, [n], 4), values(dtype, [n], 5), values(dtype, [n], 6)]);
     });
 
+    it(`predicates and logic inside a kernel: switch on a comparison, bools read as 0/1 (${dtype})`, () => {
+      const [x, y] = [T.vector('x', dtype), T.vector('y', dtype)];
+      const args = [values(dtype, [n], 22), values(dtype, [n], 23)];
+      const inside = T.and(T.gt(x, y), T.invert(T.isnan(y)));
+      check([x, y], [T.switch(T.gt(x, 0), y, x.mul(0.5)), T.switch(T.or(T.isinf(x), T.eq(x, y)), x, y)], args);
+      check([x, y], [T.switch(T.xor(inside, T.le(x, 1)), x, y), T.cast(T.ge(x, y), dtype).mul(y), x.add(T.cast(T.neq(x, y), dtype))], args);
+      check([x, y], T.switch(T.lt(x, y), x, y).mul(T.cast(T.lt(x, y), dtype)), args);
+    });
+
     it(`a fused chain with several outputs (${dtype})`, () => {
       const [a, b, c] = [T.vector('a', dtype), T.vector('b', dtype), T.vector('c', dtype)];
       const t = a.mul(b).add(c);

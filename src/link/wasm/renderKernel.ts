@@ -20,7 +20,7 @@ import { MEMORY_IMPORT } from '../../wasm/memory.js';
 import { shareModule, type SharedModule } from '../../wasm/threads.js';
 import { kernelKey, type ElementwiseKernel } from '../../kernel/ir.js';
 import type { DType } from '../../ndarray/dtype.js';
-import { vectorOp, type Shape, type VectorOp } from './vectorOps.js';
+import { logicalOp, maskOp, maskToFloat, switchOnMask, vectorOp, type Shape, type VectorOp } from './vectorOps.js';
 
 export interface WasmKernel {
   readonly module: SharedModule;
@@ -48,21 +48,47 @@ const LAYOUTS: Record<'float32' | 'float64', Layout> = {
   float32: { shape: 'f32x4', bytes: 4, lanes: 4, load: 'f32.load', store: 'f32.store', loadZero: 'v128.load32_zero', splat: 'v128.load32_splat' },
 };
 
-/** The one float dtype of every value of `kernel`, and each step's vector op; null if the kernel has anything else. */
-function vectorPlan(kernel: ElementwiseKernel): { dtype: 'float32' | 'float64'; ops: VectorOp[] } | null {
+/** How one step is rendered: its op, and whether its arguments and result are masks (bools). */
+interface StepPlan {
+  readonly op: VectorOp;
+  readonly result: 'float' | 'mask';
+  /** Per argument: 'float' (a mask argument is read as 0/1 first) or 'mask' (taken as is). */
+  readonly args: readonly ('float' | 'mask')[];
+}
+
+/**
+ * The kernel's float dtype and each step's rendering, when every input and
+ * output has that dtype and every step is a number op of it, a predicate of
+ * it, or logic on bools; null otherwise (the JS executor runs it).
+ */
+function vectorPlan(kernel: ElementwiseKernel): { dtype: 'float32' | 'float64'; steps: StepPlan[] } | null {
   if (kernel.reduce !== undefined) return null;
   const dtype = kernel.outputDtypes[0];
   if (dtype !== 'float32' && dtype !== 'float64') return null;
-  const same = (d: DType) => d === dtype;
-  if (!kernel.inputDtypes.every(same) || !kernel.outputDtypes.every(same)) return null;
-  const ops: VectorOp[] = [];
+  const isFloat = (d: DType) => d === dtype;
+  const isValue = (d: DType) => d === dtype || d === 'bool';
+  if (!kernel.inputDtypes.every(isFloat) || !kernel.outputDtypes.every(isFloat)) return null;
+  const steps: StepPlan[] = [];
   for (const s of kernel.steps) {
-    if (!same(s.dtype) || !s.argDtypes.every(same)) return null;
-    const op = vectorOp(s.op.name);
-    if (op === undefined) return null;
-    ops.push(op);
+    if (!s.argDtypes.every(isValue)) return null;
+    const name = s.op.name;
+    let plan: StepPlan | undefined;
+    if (s.dtype === 'bool') {
+      const predicate = maskOp(name);
+      const logical = logicalOp(name);
+      if (predicate !== undefined && s.argDtypes.every(isFloat)) plan = { op: predicate, result: 'mask', args: s.argDtypes.map(() => 'float') };
+      else if (logical !== undefined && s.argDtypes.every((d) => d === 'bool')) plan = { op: logical, result: 'mask', args: s.argDtypes.map(() => 'mask') };
+    } else if (isFloat(s.dtype)) {
+      if (name === 'switch' && s.argDtypes[0] === 'bool') plan = { op: switchOnMask, result: 'float', args: ['mask', 'float', 'float'] };
+      else {
+        const op = vectorOp(name);
+        if (op !== undefined) plan = { op, result: 'float', args: s.argDtypes.map(() => 'float') };
+      }
+    }
+    if (plan === undefined) return null;
+    steps.push(plan);
   }
-  return { dtype, ops };
+  return { dtype, steps };
 }
 
 const cache = new Map<string, WasmKernel | null>();
@@ -81,14 +107,14 @@ export function renderWasmKernel(kernel: ElementwiseKernel, rowBroadcast: readon
     const m = new ModuleBuilder().importMemory(MEMORY_IMPORT);
     const nOperands = kernel.outputs.length + kernel.inputDtypes.length;
     const { code } = m.func('kernel', Array(2 * nOperands + 4).fill('i32'));
-    emitKernel(code, kernel, plan.ops, layout, rowBroadcast);
+    emitKernel(code, kernel, plan.steps, layout, rowBroadcast);
     result = { module: shareModule(m.encode()), name: 'kernel', dtype: plan.dtype, itemBytes: layout.bytes, lanes: layout.lanes };
   }
   cache.set(key, result);
   return result;
 }
 
-function emitKernel(c: Code, kernel: ElementwiseKernel, ops: readonly VectorOp[], L: Layout, rowBroadcast: readonly boolean[]): void {
+function emitKernel(c: Code, kernel: ElementwiseKernel, plans: readonly StepPlan[], L: Layout, rowBroadcast: readonly boolean[]): void {
   const nOut = kernel.outputs.length;
   const nIn = kernel.inputDtypes.length;
   const nOperands = nOut + nIn;
@@ -103,11 +129,27 @@ function emitKernel(c: Code, kernel: ElementwiseKernel, ops: readonly VectorOp[]
   for (let i = 0; i < nIn + kernel.steps.length; i++) values.push(c.local('v128'));
   const isRowConstant = (operand: number) => operand >= nOut && rowBroadcast[operand - nOut] === true;
 
+  // Which values are masks (bools), and a 0/1 copy of each mask that arithmetic reads.
+  const isMask = (v: number) => v >= nIn && plans[v - nIn]!.result === 'mask';
+  const asNumber = new Map<number, Local>();
+  plans.forEach((p, j) =>
+    p.args.forEach((kind, k) => {
+      const v = kernel.steps[j]!.args[k]!;
+      if (kind === 'float' && isMask(v) && !asNumber.has(v)) asNumber.set(v, c.local('v128'));
+    }),
+  );
   // The steps, from the input values to every step's value.
   const computeSteps = () => {
     kernel.steps.forEach((s, j) => {
-      ops[j]!(c, L.shape, s.args.map((a) => values[a]!));
+      const plan = plans[j]!;
+      const args = s.args.map((v, k) => (plan.args[k] === 'float' && isMask(v) ? asNumber.get(v)! : values[v]!));
+      plan.op(c, L.shape, args);
       c.set(values[nIn + j]!);
+      const number = asNumber.get(nIn + j);
+      if (number !== undefined) {
+        maskToFloat(c, L.shape, values[nIn + j]!);
+        c.set(number);
+      }
     });
   };
 

@@ -85,7 +85,49 @@ const OPS: Record<string, VectorOp> = {
     ),
 };
 
-/** The vector rendering of the scalar op named `name`, or undefined when the WASM executor has none. */
+/**
+ * Predicates and logical ops give lane masks (all bits set for true), the
+ * form bool values take inside a kernel: `switch` selects with them
+ * directly, and arithmetic on a bool reads it as 0 or 1 (see `maskToFloat`).
+ */
+const MASK_OPS: Record<string, VectorOp> = {
+  lt: binary('lt'),
+  gt: binary('gt'),
+  le: binary('le'),
+  ge: binary('ge'),
+  eq: binary('eq'),
+  neq: binary('ne'),
+  isnan: (c, s, [a]) => void c.get(a!).get(a!).op(ins(s, 'ne')),
+  isinf: (c, s, [a]) => void c.get(a!).op(ins(s, 'abs')).splatConst(s, Infinity).op(ins(s, 'eq')),
+};
+
+/** Logical ops on masks (bool operands). */
+const LOGICAL_OPS: Record<string, VectorOp> = {
+  and: (c, _s, [a, b]) => void c.get(a!).get(b!).op('v128.and'),
+  or: (c, _s, [a, b]) => void c.get(a!).get(b!).op('v128.or'),
+  xor: (c, _s, [a, b]) => void c.get(a!).get(b!).op('v128.xor'),
+  invert: (c, _s, [a]) => void c.get(a!).op('v128.not'),
+};
+
+/** `switch` whose condition is a mask (a predicate's result) rather than a number. */
+export const switchOnMask: VectorOp = (c, _s, [mask, a, b]) => select(c, () => c.get(a!), () => c.get(b!), () => c.get(mask!));
+
+/** Pushes 1 or 0 in each lane of `shape` for a mask (a bool used as a number). */
+export function maskToFloat(c: Code, shape: Shape, mask: Local): void {
+  c.get(mask).splatConst(shape, 1).op('v128.and');
+}
+
+/** The vector rendering of the scalar op named `name` on numbers, or undefined when the WASM executor has none. */
 export function vectorOp(name: string): VectorOp | undefined {
   return OPS[name];
+}
+
+/** The rendering of a predicate of numbers (result: a mask), or undefined. */
+export function maskOp(name: string): VectorOp | undefined {
+  return MASK_OPS[name];
+}
+
+/** The rendering of a logical op on masks, or undefined. */
+export function logicalOp(name: string): VectorOp | undefined {
+  return LOGICAL_OPS[name];
 }

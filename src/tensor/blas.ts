@@ -14,7 +14,7 @@
  * gives exactly the values of the graph it replaced when each term has at
  * most one scale factor (several factors are multiplied together first).
  */
-import { matMat, matVec } from './matvec.js';
+import { productInto } from './matvec.js';
 import { Apply } from '../graph/apply.js';
 import { Op, type OutputCell, type SymbolicShape } from '../graph/op.js';
 import type { Variable } from '../graph/variable.js';
@@ -199,21 +199,14 @@ function gemmInto(out: NDArray, z: NDArray, alpha: number, x: NDArray, y: NDArra
   const [m, k] = x.shape as [number, number];
   const n = y.shape[1]!;
   const od = out.data;
-  const xd = x.data;
-  const [xs0, xs1] = x.strides as [number, number];
-  const Y = n <= 1 || y.strides[1] === 1 ? y : y.copy();
-  const yd = Y.data;
-  const ys0 = Y.strides[0]!;
+  // The product Dot computes for the same operands, so a Gemm equals the dot-plus-add graph it replaces.
+  const sums = productInto(od, x, y, m, k, n, out.dtype);
   const zd = z.data;
   const [zs0, zs1] = z.strides as [number, number];
-  const acc = new Float64Array(m * n);
-  // The loops Dot uses for the same shapes, so a Gemm equals the dot-plus-add graph it replaces.
-  if (n === 1) matVec(acc, xd, x.offset, xs0, xs1, m, k, yd, Y.offset, ys0);
-  else matMat(acc, xd, x.offset, xs0, xs1, m, k, yd, Y.offset, ys0, n);
   for (let i = 0; i < m; i++) {
     const zi = z.offset + i * zs0;
     const oi = i * n;
-    for (let j = 0; j < n; j++) od[oi + j] = combine(acc[oi + j]!, alpha, beta, beta === 0 ? 0 : zd[zi + j * zs1]!, f32);
+    for (let j = 0; j < n; j++) od[oi + j] = combine(sums[oi + j]!, alpha, beta, beta === 0 ? 0 : zd[zi + j * zs1]!, f32);
   }
 }
 
@@ -291,13 +284,10 @@ export class Gemv extends Op {
 function gemvInto(out: NDArray, y: NDArray, alpha: number, a: NDArray, x: NDArray, beta: number, f32: boolean): void {
   const [m, k] = a.shape as [number, number];
   const od = out.data;
-  const ad = a.data;
-  const [as0, as1] = a.strides as [number, number];
-  const acc = new Float64Array(m);
-  matVec(acc, ad, a.offset, as0, as1, m, k, x.data, x.offset, x.strides[0]!);
+  const sums = productInto(od, a, x.reshape([k, 1]), m, k, 1, out.dtype);
   const yd = y.data;
   const ys = y.strides[0]!;
-  for (let i = 0; i < m; i++) od[i] = combine(acc[i]!, alpha, beta, beta === 0 ? 0 : yd[y.offset + i * ys]!, f32);
+  for (let i = 0; i < m; i++) od[i] = combine(sums[i]!, alpha, beta, beta === 0 ? 0 : yd[y.offset + i * ys]!, f32);
 }
 
 const gemvOp = new Gemv();

@@ -3,7 +3,7 @@
  * scalar), matrix·vector, vector·matrix and matrix·matrix. `dot()` sends
  * other ranks to tensordot (products.ts); the BLAS-style ops are in blas.ts.
  */
-import { matMat, matVec } from './matvec.js';
+import { productInto } from './matvec.js';
 import { Apply } from '../graph/apply.js';
 import { Op, type OutputCell, type SymbolicShape } from '../graph/op.js';
 import type { Variable } from '../graph/variable.js';
@@ -76,28 +76,15 @@ export class Dot extends Op {
 }
 
 /**
- * out (m×n, row-major) = a (m×k) @ b (k×n), accumulating in doubles, reading
- * the operands through their strides: a transposed operand (as gradients are
- * full of) costs no copy. The loop order is chosen so the innermost loop
- * walks memory contiguously:
- * - one output column (matrix·vector): the loops of matvec.ts, shared with Gemv;
- * - otherwise out rows accumulate scaled rows of b (matMat, shared with
- *   Gemm), b being copied to row-major first when its rows are not contiguous.
+ * out (m×n, row-major) = a (m×k) @ b (k×n), reading the operands through
+ * their strides (a transposed operand, as gradients are full of, costs no
+ * copy): the shared product of matvec.ts, stored as `dtype`.
  */
 export function matmulInto(out: NDArray['data'], a: NDArray, b: NDArray, m: number, k: number, n: number, dtype: DType): void {
-  const acc = new Float64Array(m * n);
-  const ad = a.data;
-  const [as0, as1] = a.strides as [number, number];
-  const ao = a.offset;
-  if (n === 1) {
-    matVec(acc, ad, ao, as0, as1, m, k, b.data, b.offset, b.strides[0]!);
-  } else {
-    // B with contiguous rows (copied to row-major once if it has none): the shared blocked loop.
-    const B = b.strides[1] === 1 ? b : b.copy();
-    matMat(acc, ad, ao, as0, as1, m, k, B.data, B.offset, B.strides[0]!, n);
-  }
+  const sums = productInto(out, a, b, m, k, n, dtype);
+  if (sums === out) return;
   const convert = storeConverter(dtype);
-  for (let t = 0; t < acc.length; t++) out[t] = convert(acc[t]!);
+  for (let t = 0; t < m * n; t++) out[t] = convert(sums[t]!);
 }
 
 const dotOp = new Dot();

@@ -4,7 +4,39 @@
  * a strided m×k matrix A and a strided vector x, and `acc = A·B` for a
  * k×n matrix B with contiguous rows; all accumulated in doubles.
  */
-import type { TypedArray } from '../ndarray/dtype.js';
+import type { DType, TypedArray } from '../ndarray/dtype.js';
+import type { NDArray } from '../ndarray/ndarray.js';
+import { wasmBlasAvailable, wasmProduct } from '../wasm/blas.js';
+
+/** Multiply-adds below which a product runs in JS (a WASM call and its staging cost more). */
+const WASM_MIN_MACS = 2048;
+const onWasm = wasmBlasAvailable();
+
+/**
+ * A·B (m×n, row-major) for 2-d operands, as Dot, Gemm and Gemv all compute
+ * it, so their sums agree: on the WASM kernels for float operands of the
+ * result's dtype (written straight into `out`, float32 summed in float32 as
+ * BLAS does), else by the loops below in doubles into a new accumulator.
+ * Returns whichever array holds the sums.
+ */
+export function productInto(out: TypedArray, a: NDArray, b: NDArray, m: number, k: number, n: number, dtype: DType): TypedArray {
+  if (onWasm && (dtype === 'float32' || dtype === 'float64') && a.dtype === dtype && b.dtype === dtype && m * n * k >= WASM_MIN_MACS) {
+    const [as0, as1] = a.strides as [number, number];
+    const [bs0, bs1] = b.strides as [number, number];
+    wasmProduct(dtype, m, n, k, { data: a.data, offset: a.offset, s0: as0, s1: as1 }, { data: b.data, offset: b.offset, s0: bs0, s1: bs1 }, out, 0);
+    return out;
+  }
+  const acc = new Float64Array(m * n);
+  const [as0, as1] = a.strides as [number, number];
+  if (n === 1) {
+    matVec(acc, a.data, a.offset, as0, as1, m, k, b.data, b.offset, b.strides[0]!);
+  } else {
+    // B with contiguous rows (copied to row-major once if it has none): the shared blocked loop.
+    const B = b.strides[1] === 1 ? b : b.copy();
+    matMat(acc, a.data, a.offset, as0, as1, m, k, B.data, B.offset, B.strides[0]!, n);
+  }
+  return acc;
+}
 
 /** A dot product per row: the right order when A's rows are contiguous. Every row sums its even and odd terms apart, then adds them, in every path. */
 export function rowDots(

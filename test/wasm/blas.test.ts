@@ -80,8 +80,8 @@ describe('products on the WASM kernels', () => {
     it(`the thread count does not change a bit of the result (${dtype})`, async () => {
       await threadsReady();
       const [x, y, v] = [T.matrix('x', dtype), T.matrix('y', dtype), T.vector('v', dtype)];
-      // (the matrix-vector product y.T·v has 301·300 multiply-adds: split over threads by rows)
-      const f = th.function([x, y, v], [T.dot(x, y), T.dot(x, v), T.dot(v, y), T.dot(y.T, v)]);
+      // (the matrix-vector product tile(y.T)·v has 903·300 multiply-adds: split over threads by rows)
+      const f = th.function([x, y, v], [T.dot(x, y), T.dot(x, v), T.dot(v, y), T.dot(T.concatenate([y.T, y.T, y.T]), v)]);
       const a = matrix(dtype, 67, 300, 5);
       const b = matrix(dtype, 300, 301, 6);
       const vec = th.array(Array.from({ length: 300 }, (_, i) => Math.cos(i)), { dtype });

@@ -1,7 +1,8 @@
 /**
- * In-place elementwise work (the destroy handler): an elementwise node may
- * write its result into the buffer of an input nothing else needs, saving an
- * allocation and a pass over fresh memory. Three kinds of input qualify:
+ * In-place elementwise and BLAS work (the destroy handler): an elementwise
+ * node (or a Gemm, Gemv or Ger, over its first operand) may write its result
+ * into the buffer of an input nothing else needs, saving an allocation and a
+ * pass over fresh memory. Three kinds of input qualify:
  *
  * - an intermediate result used by this node alone, not an output of the
  *   function, produced by an op that owns its buffer (no view of another
@@ -16,9 +17,9 @@
  * so the VM's schedule (`schedule` in link/vm.ts) can run it after every
  * other node: after every other reader of the value it overwrites (and of
  * the views of that value), and after every node that could still fail.
- * Tail destroyers are float elementwise nodes: before writing anything they
- * can only fail on input shapes, which the VM checks for the whole tail
- * (`Op.checkInputs`) before the first of them runs — so a call that throws
+ * Tail destroyers are float elementwise or BLAS nodes: before writing
+ * anything they can only fail on input shapes, which the VM checks for the
+ * whole tail (`Op.checkInputs`) before the first of them runs — so a call that throws
  * leaves shared values untouched (atomic updates without a backup copy).
  * A value overwritten by a tail destroyer is read by no other tail node,
  * and none of its views is an output or read by the destroyer itself.
@@ -34,6 +35,7 @@ import { isFloat } from '../ndarray/dtype.js';
 import { Elemwise } from '../tensor/elemwise.js';
 import { FusedElemwise } from '../tensor/fused.js';
 import { IncSubtensor } from '../tensor/subtensor.js';
+import { Gemm, Gemv, Ger } from '../tensor/blas.js';
 import type { TensorType } from '../tensor/type.js';
 import type { GraphPass } from './rewriter.js';
 
@@ -93,12 +95,12 @@ interface TailState {
   readonly destroyed: Set<Variable>;
 }
 
-/** The index of an input `node` may overwrite, or null. */
-function destroyableInput(fgraph: FunctionGraph, node: Apply, perms: DestroyPermissions | undefined, tail: TailState): number | null {
+/** The index of an input `node` may overwrite (among `candidates`, default all), or null. */
+function destroyableInput(fgraph: FunctionGraph, node: Apply, perms: DestroyPermissions | undefined, tail: TailState, candidates?: readonly number[]): number | null {
   const out = node.outputs[0]!.type as TensorType;
   // The shared variable this node updates comes first: overwriting it keeps its storage (and leaves
   // the intermediate's buffer to be reused by its producer on the next call).
-  const order = [...node.inputs.keys()];
+  const order = candidates === undefined ? [...node.inputs.keys()] : [...candidates];
   const updates = perms?.updates;
   const isOwnUpdate = (i: number) => {
     const k = updates?.get(node.inputs[i]!);
@@ -151,8 +153,12 @@ export const inplaceElemwise: GraphPass = {
     let changed = 0;
     for (const node of fgraph.toposort()) {
       const op = node.op;
-      let inplaceOp: Elemwise | FusedElemwise;
-      if (op instanceof Elemwise && op.inplace === null) {
+      let inplaceOp: Elemwise | FusedElemwise | Gemm | Gemv | Ger;
+      if ((op instanceof Gemm || op instanceof Gemv || op instanceof Ger) && !op.inplace) {
+        // The BLAS ops write over their first operand (Z, y or A) only.
+        if (destroyableInput(fgraph, node, perms, tail, [0]) !== 0) continue;
+        inplaceOp = op instanceof Gemm ? new Gemm(true) : op instanceof Gemv ? new Gemv(true) : new Ger(true);
+      } else if (op instanceof Elemwise && op.inplace === null) {
         const i = destroyableInput(fgraph, node, perms, tail);
         if (i === null) continue;
         inplaceOp = new Elemwise(op.scalarOp, i);

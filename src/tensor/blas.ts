@@ -4,9 +4,11 @@
  * (`rewrite/blas.ts`) turn `dot` plus a scaled add into them, so a product
  * and its accumulation are one pass with no temporary array.
  *
- * For now none works in place (destroyMap is empty): each writes a fresh
- * output array. As in BLAS, a β of 0 means Z (or y) is not read at all, so
- * NaN or Inf in it does not reach the result.
+ * Each has an in-place variant (`inplace`, destroyMap {0: [0]}: the result
+ * is written over Z, y or A), chosen by the in-place rewrite — a weight
+ * update `W ← W - lr·Xᵀ·G` then needs no new matrix per step. As in BLAS, a
+ * β of 0 means Z (or y) is not read at all, so NaN or Inf in it does not
+ * reach the result.
  *
  * Numerics: products accumulate in doubles in the same order as `Dot`, the
  * sum is rounded to the output dtype, then scaled and added with the
@@ -15,6 +17,7 @@
  * most one scale factor (several factors are multiplied together first).
  */
 import { productInto } from './matvec.js';
+import { withScratch } from '../wasm/arrays.js';
 import { Apply } from '../graph/apply.js';
 import { Op, type OutputCell, type SymbolicShape } from '../graph/op.js';
 import type { Variable } from '../graph/variable.js';
@@ -97,6 +100,24 @@ function outputArray(cell: OutputCell, dtype: DType, shape: readonly number[], i
   return inputs.some((a) => mayShareMemory(out, a)) ? NDArray.empty(dtype, shape) : out;
 }
 
+/** Whether an in-place BLAS op can write its result over `a` (contiguous, of the result's dtype). */
+function writableInPlace(a: NDArray, dtype: DType): boolean {
+  return a.dtype === dtype && a.isContiguous();
+}
+
+/**
+ * Runs `fill` with where the product's sums go: `out`'s own storage (at its
+ * offset), or — when the product must not land in out yet (out is an
+ * operand read after the product) — a scratch block freed afterwards.
+ */
+function withProductTarget(out: NDArray, needsScratch: boolean, size: number, fill: (target: NDArray['data']) => void): void {
+  if (!needsScratch) {
+    fill(out.offset === 0 ? out.data : out.data.subarray(out.offset, out.offset + size));
+    return;
+  }
+  withScratch(out.dtype, size, fill);
+}
+
 /**
  * α·s + β·z for one element, rounded as the elementwise graph `α*s + β*z`
  * would round it: `s` is the double-precision accumulated product, rounded
@@ -136,6 +157,19 @@ const GEMM_SLOTS: readonly Slot[] = [
 
 /** Gemm: α·X·Y + β·Z for matrices X (m×k), Y (k×n), Z (m×n) and 0-d α, β. */
 export class Gemm extends Op {
+  override readonly props = ['inplace'];
+  override readonly destroyMap: Readonly<Record<number, readonly number[]>>;
+
+  /** `inplace`: the result is written over Z. */
+  constructor(readonly inplace = false) {
+    super();
+    this.destroyMap = inplace ? { 0: [0] } : {};
+  }
+
+  override toString(): string {
+    return this.inplace ? 'Gemm{inplace}' : 'Gemm';
+  }
+
   override makeNode(...inputs: Variable[]): Apply<this> {
     const { vars, dtype } = checkOperands('Gemm', GEMM_SLOTS, inputs);
     const [z, , x, y] = vars as [TensorVariable, TensorVariable, TensorVariable, TensorVariable];
@@ -147,8 +181,8 @@ export class Gemm extends Op {
     return new Apply(this, vars, [new TensorType(dtype, shape)]);
   }
 
-  override perform(node: Apply, inputs: readonly unknown[], outputs: OutputCell[]): void {
-    const [z, alphaArr, x, y, betaArr] = inputs as [NDArray, NDArray, NDArray, NDArray, NDArray];
+  override checkInputs(node: Apply, inputs: readonly unknown[]): void {
+    const [z, , x, y] = inputs as [NDArray, NDArray, NDArray, NDArray];
     const [m, k] = x.shape as [number, number];
     const n = y.shape[1]!;
     if (y.shape[0] !== k) {
@@ -157,8 +191,14 @@ export class Gemm extends Op {
     if (z.shape[0] !== m || z.shape[1] !== n) {
       throw nodeError(node, `z has shape ${shapeToString(z.shape)} but x·y has shape (${m}, ${n}) (x ${shapeToString(x.shape)}, y ${shapeToString(y.shape)}); they must be equal`);
     }
+  }
+
+  override perform(node: Apply, inputs: readonly unknown[], outputs: OutputCell[]): void {
+    this.checkInputs(node, inputs);
+    const [z, alphaArr, x, y, betaArr] = inputs as [NDArray, NDArray, NDArray, NDArray, NDArray];
+    const [m, n] = [x.shape[0]!, y.shape[1]!];
     const dtype = (node.outputs[0]!.type as TensorType).dtype;
-    const out = outputArray(outputs[0]!, dtype, [m, n], [z, x, y]);
+    const out = this.inplace && writableInPlace(z, dtype) ? z : outputArray(outputs[0]!, dtype, [m, n], [z, x, y]);
     gemmInto(out, z, scalarOf(alphaArr), x, y, scalarOf(betaArr), dtype === 'float32');
     outputs[0]!.value = out;
   }
@@ -199,15 +239,19 @@ function gemmInto(out: NDArray, z: NDArray, alpha: number, x: NDArray, y: NDArra
   const [m, k] = x.shape as [number, number];
   const n = y.shape[1]!;
   const od = out.data;
+  const o = out.offset;
   // The product Dot computes for the same operands, so a Gemm equals the dot-plus-add graph it replaces.
-  const sums = productInto(od, x, y, m, k, n, out.dtype);
-  const zd = z.data;
-  const [zs0, zs1] = z.strides as [number, number];
-  for (let i = 0; i < m; i++) {
-    const zi = z.offset + i * zs0;
-    const oi = i * n;
-    for (let j = 0; j < n; j++) od[oi + j] = combine(sums[oi + j]!, alpha, beta, beta === 0 ? 0 : zd[zi + j * zs1]!, f32);
-  }
+  // Written over z (in place), it goes to scratch first: z is read after the product.
+  withProductTarget(out, out === z, m * n, (target) => {
+    const sums = productInto(target, x, y, m, k, n, out.dtype);
+    const zd = z.data;
+    const [zs0, zs1] = z.strides as [number, number];
+    for (let i = 0; i < m; i++) {
+      const zi = z.offset + i * zs0;
+      const oi = i * n;
+      for (let j = 0; j < n; j++) od[o + oi + j] = combine(sums[oi + j]!, alpha, beta, beta === 0 ? 0 : zd[zi + j * zs1]!, f32);
+    }
+  });
 }
 
 const gemmOp = new Gemm();
@@ -229,6 +273,19 @@ const GEMV_SLOTS: readonly Slot[] = [
 
 /** Gemv: α·A·x + β·y for a matrix A (m×k), vectors x (k) and y (m), 0-d α and β. */
 export class Gemv extends Op {
+  override readonly props = ['inplace'];
+  override readonly destroyMap: Readonly<Record<number, readonly number[]>>;
+
+  /** `inplace`: the result is written over y. */
+  constructor(readonly inplace = false) {
+    super();
+    this.destroyMap = inplace ? { 0: [0] } : {};
+  }
+
+  override toString(): string {
+    return this.inplace ? 'Gemv{inplace}' : 'Gemv';
+  }
+
   override makeNode(...inputs: Variable[]): Apply<this> {
     const { vars, dtype } = checkOperands('Gemv', GEMV_SLOTS, inputs);
     const [y, , a, x] = vars as [TensorVariable, TensorVariable, TensorVariable, TensorVariable];
@@ -237,8 +294,8 @@ export class Gemv extends Op {
     return new Apply(this, vars, [new TensorType(dtype, shape)]);
   }
 
-  override perform(node: Apply, inputs: readonly unknown[], outputs: OutputCell[]): void {
-    const [y, alphaArr, a, x, betaArr] = inputs as [NDArray, NDArray, NDArray, NDArray, NDArray];
+  override checkInputs(node: Apply, inputs: readonly unknown[]): void {
+    const [y, , a, x] = inputs as [NDArray, NDArray, NDArray, NDArray];
     const [m, k] = a.shape as [number, number];
     if (x.shape[0] !== k) {
       throw nodeError(node, `A ${shapeToString(a.shape)} and x ${shapeToString(x.shape)} are not aligned: A has ${k} columns, x has length ${x.shape[0]}`);
@@ -246,8 +303,14 @@ export class Gemv extends Op {
     if (y.shape[0] !== m) {
       throw nodeError(node, `y has shape ${shapeToString(y.shape)} but A·x has shape (${m},) (A ${shapeToString(a.shape)}, x ${shapeToString(x.shape)}); they must be equal`);
     }
+  }
+
+  override perform(node: Apply, inputs: readonly unknown[], outputs: OutputCell[]): void {
+    this.checkInputs(node, inputs);
+    const [y, alphaArr, a, x, betaArr] = inputs as [NDArray, NDArray, NDArray, NDArray, NDArray];
+    const m = a.shape[0]!;
     const dtype = (node.outputs[0]!.type as TensorType).dtype;
-    const out = outputArray(outputs[0]!, dtype, [m], [y, a, x]);
+    const out = this.inplace && writableInPlace(y, dtype) ? y : outputArray(outputs[0]!, dtype, [m], [y, a, x]);
     gemvInto(out, y, scalarOf(alphaArr), a, x, scalarOf(betaArr), dtype === 'float32');
     outputs[0]!.value = out;
   }
@@ -284,10 +347,13 @@ export class Gemv extends Op {
 function gemvInto(out: NDArray, y: NDArray, alpha: number, a: NDArray, x: NDArray, beta: number, f32: boolean): void {
   const [m, k] = a.shape as [number, number];
   const od = out.data;
-  const sums = productInto(od, a, x.reshape([k, 1]), m, k, 1, out.dtype);
-  const yd = y.data;
-  const ys = y.strides[0]!;
-  for (let i = 0; i < m; i++) od[i] = combine(sums[i]!, alpha, beta, beta === 0 ? 0 : yd[y.offset + i * ys]!, f32);
+  const o = out.offset;
+  withProductTarget(out, out === y, m, (target) => {
+    const sums = productInto(target, a, x.reshape([k, 1]), m, k, 1, out.dtype);
+    const yd = y.data;
+    const ys = y.strides[0]!;
+    for (let i = 0; i < m; i++) od[o + i] = combine(sums[i]!, alpha, beta, beta === 0 ? 0 : yd[y.offset + i * ys]!, f32);
+  });
 }
 
 const gemvOp = new Gemv();
@@ -308,6 +374,19 @@ const GER_SLOTS: readonly Slot[] = [
 
 /** Ger: A + α·x·yᵀ (the rank-1 update) for a matrix A (m×n), vectors x (m) and y (n), 0-d α. */
 export class Ger extends Op {
+  override readonly props = ['inplace'];
+  override readonly destroyMap: Readonly<Record<number, readonly number[]>>;
+
+  /** `inplace`: the result is written over A. */
+  constructor(readonly inplace = false) {
+    super();
+    this.destroyMap = inplace ? { 0: [0] } : {};
+  }
+
+  override toString(): string {
+    return this.inplace ? 'Ger{inplace}' : 'Ger';
+  }
+
   override makeNode(...inputs: Variable[]): Apply<this> {
     const { vars, dtype } = checkOperands('Ger', GER_SLOTS, inputs);
     const [a, , x, y] = vars as [TensorVariable, TensorVariable, TensorVariable, TensorVariable];
@@ -318,14 +397,21 @@ export class Ger extends Op {
     return new Apply(this, vars, [new TensorType(dtype, shape)]);
   }
 
-  override perform(node: Apply, inputs: readonly unknown[], outputs: OutputCell[]): void {
-    const [a, alphaArr, x, y] = inputs as [NDArray, NDArray, NDArray, NDArray];
+  override checkInputs(node: Apply, inputs: readonly unknown[]): void {
+    const [a, , x, y] = inputs as [NDArray, NDArray, NDArray, NDArray];
     const [m, n] = [x.shape[0]!, y.shape[0]!];
     if (a.shape[0] !== m || a.shape[1] !== n) {
       throw nodeError(node, `A has shape ${shapeToString(a.shape)} but x·yᵀ has shape (${m}, ${n}) (x ${shapeToString(x.shape)}, y ${shapeToString(y.shape)}); they must be equal`);
     }
+  }
+
+  override perform(node: Apply, inputs: readonly unknown[], outputs: OutputCell[]): void {
+    this.checkInputs(node, inputs);
+    const [a, alphaArr, x, y] = inputs as [NDArray, NDArray, NDArray, NDArray];
+    const [m, n] = [x.shape[0]!, y.shape[0]!];
     const dtype = (node.outputs[0]!.type as TensorType).dtype;
-    const out = outputArray(outputs[0]!, dtype, [m, n], [a, x, y]);
+    // In place, each element of A is read just before it is overwritten: no scratch needed.
+    const out = this.inplace && writableInPlace(a, dtype) ? a : outputArray(outputs[0]!, dtype, [m, n], [a, x, y]);
     gerInto(out, a, scalarOf(alphaArr), x, y, dtype === 'float32');
     outputs[0]!.value = out;
   }
@@ -366,7 +452,7 @@ function gerInto(out: NDArray, a: NDArray, alpha: number, x: NDArray, y: NDArray
   for (let i = 0; i < m; i++) {
     const xi = x.data[x.offset + i * x.strides[0]!]!;
     const base = a.offset + i * as0;
-    const oi = i * n;
+    const oi = out.offset + i * n;
     for (let j = 0; j < n; j++) od[oi + j] = combine(xi * yv[j]!, alpha, 1, ad[base + j * as1]!, f32);
   }
 }

@@ -81,3 +81,17 @@ export const wasmAllocator: Allocator = {
 export function outstandingBytes(): number {
   return outstanding;
 }
+
+/**
+ * Runs `use` with a scratch buffer of `size` elements of `dtype` in the
+ * shared memory (arbitrary contents), freed when `use` returns or throws.
+ */
+export function withScratch<T>(dtype: DType, size: number, use: (scratch: TypedArray) => T): T {
+  const bytes = Math.max(1, size) * dtypeInfo(dtype).storage.BYTES_PER_ELEMENT;
+  const block = heapAlloc(bytes);
+  try {
+    return use(memoryView(dtype, block, size));
+  } finally {
+    heapFree(block);
+  }
+}

@@ -374,3 +374,44 @@ describe('in-place IncSubtensor', () => {
     expect(h([1, 2]).toArray()).toEqual([7, 2]);
   });
 });
+
+describe('BLAS ops in place', () => {
+  const mat = (rows: number, cols: number, seed: number) => th.array(Array.from({ length: rows * cols }, (_, i) => Math.sin(i + seed)), { shape: [rows, cols] });
+
+  it('a weight update W ← W - lr·Xᵀ·G runs as Gemm{inplace} over the shared storage, with the values of the plain graph', () => {
+    const W = th.shared(mat(30, 20, 1), 'W');
+    const [x, g] = [T.dmatrix('x'), T.dmatrix('g')];
+    const update = W.sub(T.dot(x.T, g).mul(0.1));
+    const step = th.function([x, g], [], { updates: [[W, update]] });
+    expect(destroyers(step).map((n) => String(n.op))).toEqual(['Gemm{inplace}']);
+    const [xv, gv] = [mat(16, 30, 2), mat(16, 20, 3)];
+    const want = th.function([x, g], update, { mode: noInplace })(xv, gv);
+    const storage = W.container.value.data;
+    step(xv, gv);
+    expect(W.container.value.data).toBe(storage);
+    expect(W.getValue().toArray()).toEqual(want.toArray());
+  });
+
+  it('a call that fails on shapes leaves the shared matrix untouched', () => {
+    const W = th.shared(mat(30, 20, 4), 'W');
+    const [x, g] = [T.dmatrix('x'), T.dmatrix('g')];
+    const step = th.function([x, g], [], { updates: [[W, W.sub(T.dot(x.T, g).mul(0.1))]] });
+    const before = W.getValue().toArray();
+    expect(() => step(mat(16, 30, 5), mat(15, 20, 6))).toThrow(/not aligned/);
+    expect(W.getValue().toArray()).toEqual(before);
+  });
+
+  it('Gemv and Ger write over a shared vector and matrix', () => {
+    const b = th.shared(th.array(Array.from({ length: 30 }, (_, i) => i)), 'b');
+    const W = th.shared(mat(30, 20, 7), 'W');
+    const [a, v, u] = [T.dmatrix('a'), T.dvector('v'), T.dvector('u')];
+    const updates: [typeof b, TensorVariable][] = [[b, b.add(T.dot(a, v).mul(0.5))], [W, W.add(T.dot(u.dimshuffle(0, 'x'), v.dimshuffle('x', 0)).mul(2))]];
+    const step = th.function([a, v, u], [], { updates });
+    expect(destroyers(step).map((n) => String(n.op)).sort()).toEqual(['Gemv{inplace}', 'Ger{inplace}']);
+    const args = [mat(30, 20, 8), th.array(Array.from({ length: 20 }, (_, i) => i / 10)), th.array(Array.from({ length: 30 }, (_, i) => 1 - i / 10))];
+    const want = th.function([a, v, u], updates.map(([, e]) => e), { mode: noInplace })(...args) as NDArray[];
+    step(...args);
+    expect(b.getValue().toArray()).toEqual(want[0]!.toArray());
+    expect(W.getValue().toArray()).toEqual(want[1]!.toArray());
+  });
+});

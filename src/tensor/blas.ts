@@ -18,6 +18,7 @@
  */
 import { productInto } from './matvec.js';
 import { withScratch } from '../wasm/arrays.js';
+import { wasmScaleAdd } from '../wasm/blas.js';
 import { Apply } from '../graph/apply.js';
 import { Op, type OutputCell, type SymbolicShape } from '../graph/op.js';
 import type { Variable } from '../graph/variable.js';
@@ -246,6 +247,7 @@ function gemmInto(out: NDArray, z: NDArray, alpha: number, x: NDArray, y: NDArra
     const sums = productInto(target, x, y, m, k, n, out.dtype);
     const zd = z.data;
     const [zs0, zs1] = z.strides as [number, number];
+    if ((zs1 === 1 || n === 1) && wasmScaleAdd(out.dtype as 'float32', m, n, od, o, sums, 0, zd, z.offset, zs0, alpha, beta, beta !== 0)) return;
     for (let i = 0; i < m; i++) {
       const zi = z.offset + i * zs0;
       const oi = i * n;
@@ -352,6 +354,8 @@ function gemvInto(out: NDArray, y: NDArray, alpha: number, a: NDArray, x: NDArra
     const sums = productInto(target, a, x.reshape([k, 1]), m, k, 1, out.dtype);
     const yd = y.data;
     const ys = y.strides[0]!;
+    // y as an m×1 matrix whose rows are ys apart.
+    if (wasmScaleAdd(out.dtype as 'float32', m, 1, od, o, sums, 0, yd, y.offset, ys, alpha, beta, beta !== 0)) return;
     for (let i = 0; i < m; i++) od[o + i] = combine(sums[i]!, alpha, beta, beta === 0 ? 0 : yd[y.offset + i * ys]!, f32);
   });
 }

@@ -10,6 +10,7 @@
 import type { TypedArray } from '../ndarray/dtype.js';
 import { wasmFeatures } from './features.js';
 import { buildGemmModule, gemmPackBytes } from './gemm.js';
+import { buildScaleAddModule } from './scaleAdd.js';
 import { heapAlloc, heapFree } from './heap.js';
 import { memoryView, wasmAddress } from './arrays.js';
 import { runParallel, shareModule, threadCount, type SharedModule } from './threads.js';
@@ -120,6 +121,28 @@ export function wasmProduct(dtype: Float, m: number, n: number, k: number, a: Ma
   } finally {
     scratch.free();
   }
+}
+
+let scaleAddModule: SharedModule | undefined;
+
+/**
+ * dst[i, j] = α·src[i, j] (+ β·z[i, j] when `readZ`) for row-major m×n dst
+ * and src and a z with contiguous rows, on the SIMD epilogue (scaleAdd.ts);
+ * false (nothing done) when some array is not in the shared memory.
+ */
+export function wasmScaleAdd(
+  dtype: Float, m: number, n: number,
+  dst: TypedArray, dstOffset: number, src: TypedArray, srcOffset: number,
+  z: TypedArray, zOffset: number, zRowStep: number,
+  alpha: number, beta: number, readZ: boolean,
+): boolean {
+  const [pd, ps, pz] = [wasmAddress(dst), wasmAddress(src), wasmAddress(z)];
+  if (pd < 0 || ps < 0 || (readZ && pz < 0)) return false;
+  scaleAddModule ??= shareModule(buildScaleAddModule());
+  const bytes = dtype === 'float64' ? 8 : 4;
+  const name = dtype === 'float64' ? 'scale_add_f64' : 'scale_add_f32';
+  scaleAddModule.exports[name]!(pd + dstOffset * bytes, ps + srcOffset * bytes, readZ ? pz + zOffset * bytes : 0, zRowStep, m, n, alpha, beta, readZ ? 1 : 0);
+  return true;
 }
 
 function run(mod: SharedModule, name: string, tasks: readonly (readonly number[])[]): void {

@@ -31,7 +31,10 @@ const EXPORT = 3;
 const NARGS = 4;
 const FAILED = 5;
 const IDLE = 0;
-const RUN = 1;
+const RUN = 1; // a task is waiting for the worker
+const BUSY = 2; // the worker took it
+/** How long a task may wait for its worker to take it before the caller runs it itself (ms). */
+const PICKUP_TIMEOUT_MS = 200;
 const MAX_ARGS = 24;
 /** Polls of a control word before sleeping on it (a few tens of microseconds). */
 const SPIN = 20000;
@@ -58,7 +61,11 @@ for (;;) {
   // A short spin first: back-to-back tasks (the products of one training step) skip the futex wake-up.
   for (let spin = 0; spin < ${SPIN} && Atomics.load(ctl, ${STATE}) === ${IDLE}; spin++);
   Atomics.wait(ctl, ${STATE}, ${IDLE});
-  if (Atomics.load(ctl, ${STATE}) !== ${RUN}) break;
+  // Take the task (the caller may have taken it back if this thread was late).
+  const took = Atomics.compareExchange(ctl, ${STATE}, ${RUN}, ${BUSY});
+  if (took === ${IDLE}) continue;
+  if (took !== ${RUN}) break;
+  Atomics.notify(ctl, ${STATE}); // a caller waiting for the pickup
   let failed = 0;
   try {
     const id = ctl[${MODULE}];
@@ -155,8 +162,17 @@ export function runParallel(module: SharedModule, name: string, tasks: readonly 
   }
   let workerFailed = false;
   for (const w of busy) {
-    for (let spin = 0; spin < SPIN && Atomics.load(w.control, STATE) === RUN; spin++);
-    while (Atomics.load(w.control, STATE) === RUN) Atomics.wait(w.control, STATE, RUN);
+    for (let spin = 0; spin < SPIN && Atomics.load(w.control, STATE) !== IDLE; spin++);
+    // A worker that has not taken its task in time (starved, or gone) loses it: it runs here instead.
+    if (Atomics.wait(w.control, STATE, RUN, PICKUP_TIMEOUT_MS) === 'timed-out' && Atomics.compareExchange(w.control, STATE, RUN, IDLE) === RUN) {
+      try {
+        fn(...Array.from(w.args.subarray(0, w.control[NARGS]!)));
+      } catch (e) {
+        error ??= e;
+      }
+      continue;
+    }
+    for (let state = Atomics.load(w.control, STATE); state !== IDLE; state = Atomics.load(w.control, STATE)) Atomics.wait(w.control, STATE, state);
     if (w.control[FAILED] === 1) workerFailed = true;
   }
   if (error !== undefined) throw error;

@@ -75,14 +75,19 @@ if (args.only.has('B1')) {
     const a = T.vector('a', dt);
     const b = T.vector('b', dt);
     const c = T.vector('c', dt);
-    const f = th.function([a, b, c], T.trueDiv(1, T.add(1, T.exp(a.mul(b).add(c).neg()))));
+    const expr = T.trueDiv(1, T.add(1, T.exp(a.mul(b).add(c).neg())));
+    const f = th.function([a, b, c], expr);
     const A = th.array(urand(1, n, -1, 1), { dtype: dt });
     const B = th.array(urand(2, n, -1, 1), { dtype: dt });
     const C = th.array(urand(3, n, -1, 1), { dtype: dt });
     const out = f(A, B, C);
     if (out.dtype !== dt) throw new Error(`B1 ${name}: output dtype ${out.dtype}`);
     const r = measure(() => f(A, B, C), { calls: args.calls });
-    push({ workload: 'B1', case: name, ...r, checksum: seqSum(out.data) });
+    push({ workload: 'B1', case: name, ...r, checksum: seqSum(out.data), note: 'a new 1e6-element result per call' });
+    // Theano's Out(borrow=True): the function hands back its own buffer, overwritten by the next call.
+    const fb = th.function([a, b, c], th.Out(expr, { borrow: true }));
+    const rb = measure(() => fb(A, B, C), { calls: args.calls });
+    push({ workload: 'B1', case: `${name} borrow`, ...rb, checksum: seqSum(fb(A, B, C).data), note: 'informative: Out(expr, {borrow: true}) reuses the result buffer', secondary: true });
   }
 }
 

@@ -15,6 +15,7 @@ import { threadsReady } from '../../src/wasm/threads.js';
 import { wasmKernelRuns } from '../../src/link/wasm/linker.js';
 import type { TensorVariable } from '../../src/tensor/variable.js';
 import { expectSame } from '../helpers/assertions.js';
+import { expectAllClose } from '../helpers/allclose.js';
 
 const T = th.tensor;
 const WASM = new th.Mode({ linker: 'wasm' });
@@ -144,6 +145,62 @@ describe('WASM elementwise kernels', () => {
       expectSame(w.getValue(), want);
     });
   }
+
+  describe('reductions', () => {
+    /** Runs `out` under WASM and the reference; sums may differ in the last bits (lanes fold in another order). */
+    function checkClose(inputs: TensorVariable[], outs: TensorVariable[], args: readonly NDArray[], rtol: number): void {
+      const before = wasmKernelRuns();
+      const got = th.function(inputs, outs, { mode: WASM })(...args) as NDArray[];
+      expect(wasmKernelRuns()).toBeGreaterThan(before);
+      const want = th.function(inputs, outs, { mode: REFERENCE })(...args) as NDArray[];
+      want.forEach((w, i) => {
+        expect(got[i]!.shape).toEqual(w.shape);
+        expect(got[i]!.dtype).toBe(w.dtype);
+        expectAllClose(got[i]!, w, { rtol, atol: rtol });
+      });
+    }
+    const smooth = (dtype: Float, shape: number[], seed: number) =>
+      th.array(Array.from({ length: shape.reduce((p, d) => p * d, 1) }, (_, i) => Math.sin(i * 0.37 + seed) * 2), { dtype }).reshape(shape);
+
+    for (const dtype of FLOATS) {
+      const rtol = dtype === 'float64' ? 1e-12 : 1e-5;
+      it(`sum, prod, max, min and mean over every axis choice of a matrix (${dtype})`, () => {
+        const m = T.matrix('m', dtype);
+        const outs = [m.sum(), m.sum(0), m.sum(1), m.max(0), m.min(1), m.mean(), T.prod(m.mul(0.01).add(1), 1), m.max()];
+        checkClose([m], outs, [smooth(dtype, [123, 45], 1)], rtol);
+      });
+
+      it(`fused elementwise chains folded as they are computed, with broadcast rows (${dtype})`, () => {
+        const [m, r] = [T.matrix('m', dtype), T.row('r', dtype)];
+        const outs = [m.mul(r).add(1).sum(1), T.sqr(m.sub(r)).sum(0), T.abs(m).mul(r).sum(), T.maximum(m, r).max(1)];
+        checkClose([m, r], outs, [smooth(dtype, [77, 61], 2), smooth(dtype, [1, 61], 3)], rtol);
+      });
+
+      it(`3-d inputs collapse to rows; a middle axis alone falls back to JS (${dtype})`, () => {
+        const t = T.tensor3('t', dtype);
+        checkClose([t], [t.sum([1, 2]), t.sum([0, 1]), t.sum()], [smooth(dtype, [9, 11, 13], 4)], rtol);
+        const want = th.function([t], t.sum(1), { mode: REFERENCE })(smooth(dtype, [9, 11, 13], 4));
+        expectAllClose(th.function([t], t.sum(1), { mode: WASM })(smooth(dtype, [9, 11, 13], 4)), want, { rtol });
+      });
+
+      it(`NaN and infinities reach max, min and sum as in the reference (${dtype})`, () => {
+        const x = T.vector('x', dtype);
+        const outs = [x.max(), x.min(), x.sum(), T.switch(T.isnan(x), 0, x).max()];
+        const v = values(dtype, [5001], 30);
+        const got = th.function([x], outs, { mode: WASM })(v) as NDArray[];
+        const want = th.function([x], outs, { mode: REFERENCE })(v) as NDArray[];
+        want.forEach((w, i) => expect(got[i]!.toArray()).toEqual(w.toArray()));
+      });
+    }
+
+    it('float32 sums accumulate in doubles, as the JS executor does', () => {
+      const x = T.vector('x', 'float32');
+      const n = 1 << 20;
+      const v = th.array(Array.from({ length: n }, () => 0.1), { dtype: 'float32' });
+      const got = Number(th.function([x], x.sum(), { mode: WASM })(v));
+      expect(Math.abs(got - n * Math.fround(0.1)) / (n * 0.1)).toBeLessThan(1e-7);
+    });
+  });
 
   it('large arrays live in the shared memory, small ones on the JS heap', () => {
     const big = wasmAllocator.allocate('float64', 10_000);

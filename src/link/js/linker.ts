@@ -138,6 +138,21 @@ export function elementwiseThunk(node: Apply): Thunk | null {
   };
 }
 
+/** Where each element of `shape` lands when `axes` are reduced: the output's shape, and steps that are contiguous over the kept axes, 0 along reduced ones. */
+export function reductionTarget(shape: readonly number[], axes: readonly number[]): { outShape: number[]; outStrides: number[] } {
+  const outShape: number[] = [];
+  const outStrides = new Array<number>(shape.length);
+  for (let ax = shape.length - 1, step = 1; ax >= 0; ax--) {
+    if (axes.includes(ax)) outStrides[ax] = 0;
+    else {
+      outStrides[ax] = step;
+      step *= shape[ax]!;
+      outShape.unshift(shape[ax]!);
+    }
+  }
+  return { outShape, outStrides };
+}
+
 export function reduceThunk(node: Apply): Thunk | null {
   const kernel = reduceKernelOfNode(node);
   if (kernel === null) return null;
@@ -154,17 +169,7 @@ export function reduceThunk(node: Apply): Thunk | null {
     const shape = op instanceof FusedReduce ? op.elementShape(node, arrays) : arrays[0]!.shape;
     const n = shapeSize(shape);
     if (n === 0) return reference(inputs, cells);
-    // Where each element lands in the output: contiguous over the kept axes, 0 along reduced ones.
-    const outShape: number[] = [];
-    const outStrides = new Array<number>(shape.length);
-    for (let ax = shape.length - 1, step = 1; ax >= 0; ax--) {
-      if (axes.includes(ax)) outStrides[ax] = 0;
-      else {
-        outStrides[ax] = step;
-        step *= shape[ax]!;
-        outShape.unshift(shape[ax]!);
-      }
-    }
+    const { outShape, outStrides } = reductionTarget(shape, axes);
     const out = reuseOrAllocate(cells[0]!, dtype, outShape);
     const size = out.size;
     // float64 results fold straight into the output; others fold in doubles, then are stored once (as CAReduce).

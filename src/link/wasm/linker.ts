@@ -18,8 +18,13 @@ import { VM, type NodeTimer, type Thunk } from '../vm.js';
 import { canGenerateCode } from '../js/renderKernel.js';
 import { renderSchedule } from '../js/schedule.js';
 import { collapseLayout } from '../js/renderStrided.js';
-import { elementwiseThunk, inputStrides, kernelOfNode, reduceThunk } from '../js/linker.js';
-import { WASM_MIN_BYTES } from '../../wasm/arrays.js';
+import { elementwiseThunk, inputStrides, kernelOfNode, reduceKernelOfNode, reduceThunk, reductionTarget } from '../js/linker.js';
+import { WASM_MIN_BYTES, wasmAddress, withScratch } from '../../wasm/arrays.js';
+import { reducedValueDtype, type ElementwiseKernel } from '../../kernel/ir.js';
+import { storeConverter } from '../../ndarray/dtype.js';
+import { FusedReduce } from '../../tensor/fused.js';
+import { renderWasmReduce } from './renderReduce.js';
+import { opCost } from './vectorOps.js';
 import { runParallel, threadCount } from '../../wasm/threads.js';
 import { renderWasmKernel } from './renderKernel.js';
 import { Staging } from './staging.js';
@@ -33,6 +38,24 @@ export function wasmKernelRuns(): number {
 
 /** Below this many elements a kernel stays on the calling thread (a thread's wake-up costs microseconds). */
 const PARALLEL_MIN_ELEMENTS = 1 << 16;
+/**
+ * Work (elements × cost per element, in additions) from which a kernel over
+ * small arrays — on the JS heap, so copied in and out — still runs faster in
+ * WASM than in JS: a transcendental chain over a few hundred elements.
+ */
+const STAGED_MIN_WORK = 4096;
+
+/** Whether a kernel of `n` elements of `itemBytes` each and this cost per element runs in WASM. */
+function worthWasm(n: number, itemBytes: number, cost: number): boolean {
+  return n * itemBytes >= WASM_MIN_BYTES || n * cost >= STAGED_MIN_WORK;
+}
+
+/** The kernel's cost per element. */
+function kernelCost(kernel: ElementwiseKernel): number {
+  let cost = 1;
+  for (const s of kernel.steps) cost += opCost(s.op.name);
+  return cost;
+}
 
 function wasmElementwiseThunk(node: Apply): Thunk | null {
   const kernel = kernelOfNode(node);
@@ -41,12 +64,13 @@ function wasmElementwiseThunk(node: Apply): Thunk | null {
   if (renderWasmKernel(kernel, kernel.inputDtypes.map(() => false)) === null) return js;
   const nOut = kernel.outputDtypes.length;
   const staging = new Staging();
+  const cost = kernelCost(kernel);
+  const itemBytes = kernel.outputDtypes[0] === 'float64' ? 8 : 4;
   return (inputs, cells: OutputCell[]) => {
     const arrays = inputs as readonly NDArray[];
     const shape = elemwiseOutputShape(node, arrays);
     const n = shapeSize(shape);
-    const itemBytes = kernel.outputDtypes[0] === 'float64' ? 8 : 4;
-    if (n * itemBytes < WASM_MIN_BYTES) return js(inputs, cells);
+    if (!worthWasm(n, itemBytes, cost)) return js(inputs, cells);
     const outs: NDArray[] = [];
     for (let o = 0; o < nOut; o++) {
       outs.push(o === 0 ? outputBuffer(node.op, cells[0]!, kernel.outputDtypes[0]!, shape, arrays) : reuseOrAllocate(cells[o]!, kernel.outputDtypes[o]!, shape));
@@ -79,6 +103,59 @@ function wasmElementwiseThunk(node: Apply): Thunk | null {
   };
 }
 
+function wasmReduceThunk(node: Apply): Thunk | null {
+  const kernel = reduceKernelOfNode(node);
+  if (kernel === null) return null;
+  const js = reduceThunk(node)!;
+  const noBroadcast = kernel.inputDtypes.map(() => false);
+  if (renderWasmReduce(kernel, noBroadcast, true) === null) return js;
+  const { axes, dtype } = kernel.reduce!;
+  const identity = kernel.reduce!.op.identity!;
+  const convert = storeConverter(dtype);
+  const cost = kernelCost(kernel);
+  const itemBytes = reducedValueDtype(kernel) === 'float64' ? 8 : 4;
+  const op = node.op;
+  const staging = new Staging();
+  return (inputs, cells: OutputCell[]) => {
+    const arrays = inputs as readonly NDArray[];
+    const shape = op instanceof FusedReduce ? op.elementShape(node, arrays) : arrays[0]!.shape;
+    const n = shapeSize(shape);
+    if (n === 0 || !worthWasm(n, itemBytes, cost)) return js(inputs, cells);
+    const { outShape, outStrides } = reductionTarget(shape, axes);
+    const layout = collapseLayout(shape, [outStrides, ...arrays.map((a) => (a.size === 1 ? shape.map(() => 0) : inputStrides(a, shape)))]);
+    const rank = layout.shape.length;
+    const [outRow, outInner] = rank === 2 ? [layout.strides[0]![0]!, layout.strides[0]![1]!] : [0, layout.strides[0]![0]!];
+    const innerReduced = outInner === 0;
+    // Rows of contiguous (or row-constant) inputs folding into a contiguous accumulator (or one value).
+    const fits =
+      rank <= 2 &&
+      layout.strides.slice(1).every((s) => s[rank - 1] === 0 || s[rank - 1] === 1) &&
+      (innerReduced ? outRow === 0 || outRow === 1 : outInner === 1 && outRow === 0 && rank === 2);
+    if (!fits) return js(inputs, cells);
+    const wasm = renderWasmReduce(kernel, arrays.map((_, i) => layout.strides[i + 1]![rank - 1] === 0), innerReduced)!;
+    const out = reuseOrAllocate(cells[0]!, dtype, outShape);
+    const size = out.size;
+    const rows = rank === 2 ? layout.shape[0]! : 1;
+    const cols = layout.shape[rank - 1]!;
+    withScratch('float64', size, (acc) => {
+      acc.fill(identity);
+      const args: number[] = [wasmAddress(acc), outRow * 8];
+      try {
+        for (const a of arrays) args.push(staging.address(a, false));
+        for (let i = 0; i < arrays.length; i++) args.push(rank === 2 ? layout.strides[i + 1]![0]! * itemBytes : 0);
+        wasm.module.exports[wasm.name]!(...args, 0, rows, cols);
+      } finally {
+        staging.finish();
+      }
+      const dst = out.data;
+      const o = out.offset;
+      for (let k = 0; k < size; k++) dst[o + k] = convert(acc[k]!);
+    });
+    kernelRuns++;
+    cells[0]!.value = out;
+  };
+}
+
 /** One task per thread: bands of rows, or of columns (whole vectors) when there are fewer rows than threads. */
 function splitWork(args: readonly number[], rows: number, cols: number, threads: number, lanes: number): number[][] {
   const tasks: number[][] = [];
@@ -99,7 +176,7 @@ function splitWork(args: readonly number[], rows: number, cols: number, threads:
 export function wasmLinker(fgraph: FunctionGraph, profile: NodeTimer | null = null, context: LinkContext | null = null): VM {
   return new VM(fgraph, {
     profile,
-    makeThunk: (node) => wasmElementwiseThunk(node) ?? reduceThunk(node),
+    makeThunk: (node) => wasmElementwiseThunk(node) ?? wasmReduceThunk(node),
     render: canGenerateCode ? renderSchedule : null,
     context,
   });

@@ -33,7 +33,7 @@ export interface WasmKernel {
   readonly lanes: number;
 }
 
-interface Layout {
+export interface Layout {
   readonly shape: Shape;
   readonly bytes: number;
   readonly lanes: number;
@@ -43,13 +43,13 @@ interface Layout {
   readonly splat: 'v128.load64_splat' | 'v128.load32_splat';
 }
 
-const LAYOUTS: Record<'float32' | 'float64', Layout> = {
+export const LAYOUTS: Record<'float32' | 'float64', Layout> = {
   float64: { shape: 'f64x2', bytes: 8, lanes: 2, load: 'f64.load', store: 'f64.store', loadZero: 'v128.load64_zero', splat: 'v128.load64_splat' },
   float32: { shape: 'f32x4', bytes: 4, lanes: 4, load: 'f32.load', store: 'f32.store', loadZero: 'v128.load32_zero', splat: 'v128.load32_splat' },
 };
 
 /** How one step is rendered: its op, and whether its arguments and result are masks (bools). */
-interface StepPlan {
+export interface StepPlan {
   readonly op: VectorOp;
   readonly result: 'float' | 'mask';
   /** Per argument: 'float' (a mask argument is read as 0/1 first) or 'mask' (taken as is). */
@@ -61,7 +61,7 @@ interface StepPlan {
  * output has that dtype and every step is a number op of it, a predicate of
  * it, or logic on bools; null otherwise (the JS executor runs it).
  */
-function vectorPlan(kernel: ElementwiseKernel): { dtype: 'float32' | 'float64'; steps: StepPlan[] } | null {
+export function vectorPlan(kernel: ElementwiseKernel): { dtype: 'float32' | 'float64'; steps: StepPlan[] } | null {
   if (kernel.reduce !== undefined) return null;
   const dtype = kernel.outputDtypes[0];
   if (dtype !== 'float32' && dtype !== 'float64') return null;
@@ -125,33 +125,8 @@ function emitKernel(c: Code, kernel: ElementwiseKernel, plans: readonly StepPlan
   const col = c.local('i32');
   const vectorEnd = c.local('i32');
   const ptr = base.map(() => c.local('i32'));
-  const values: Local[] = [];
-  for (let i = 0; i < nIn + kernel.steps.length; i++) values.push(c.local('v128'));
   const isRowConstant = (operand: number) => operand >= nOut && rowBroadcast[operand - nOut] === true;
-
-  // Which values are masks (bools), and a 0/1 copy of each mask that arithmetic reads.
-  const isMask = (v: number) => v >= nIn && plans[v - nIn]!.result === 'mask';
-  const asNumber = new Map<number, Local>();
-  plans.forEach((p, j) =>
-    p.args.forEach((kind, k) => {
-      const v = kernel.steps[j]!.args[k]!;
-      if (kind === 'float' && isMask(v) && !asNumber.has(v)) asNumber.set(v, c.local('v128'));
-    }),
-  );
-  // The steps, from the input values to every step's value.
-  const computeSteps = () => {
-    kernel.steps.forEach((s, j) => {
-      const plan = plans[j]!;
-      const args = s.args.map((v, k) => (plan.args[k] === 'float' && isMask(v) ? asNumber.get(v)! : values[v]!));
-      plan.op(c, L.shape, args);
-      c.set(values[nIn + j]!);
-      const number = asNumber.get(nIn + j);
-      if (number !== undefined) {
-        maskToFloat(c, L.shape, values[nIn + j]!);
-        c.set(number);
-      }
-    });
-  };
+  const { values, computeSteps } = stepEmitter(c, kernel, plans, L.shape);
 
   c.forRange(row, r0, r1, 1, () => {
     // This row's pointers: base + row·step, plus the first column for operands that move along the row.
@@ -181,4 +156,37 @@ function emitKernel(c: Code, kernel: ElementwiseKernel, plans: readonly StepPlan
       advance(L.bytes);
     });
   });
+}
+
+/**
+ * Locals for every value of `kernel` (inputs, then steps) and a function
+ * that emits the steps: from the input values (set by the caller) to every
+ * step's value. Masks read as numbers get a 0/1 copy.
+ */
+export function stepEmitter(c: Code, kernel: ElementwiseKernel, plans: readonly StepPlan[], shape: Shape): { values: Local[]; computeSteps: () => void } {
+  const nIn = kernel.inputDtypes.length;
+  const values: Local[] = [];
+  for (let i = 0; i < nIn + kernel.steps.length; i++) values.push(c.local('v128'));
+  const isMask = (v: number) => v >= nIn && plans[v - nIn]!.result === 'mask';
+  const asNumber = new Map<number, Local>();
+  plans.forEach((p, j) =>
+    p.args.forEach((kind, k) => {
+      const v = kernel.steps[j]!.args[k]!;
+      if (kind === 'float' && isMask(v) && !asNumber.has(v)) asNumber.set(v, c.local('v128'));
+    }),
+  );
+  const computeSteps = () => {
+    kernel.steps.forEach((s, j) => {
+      const plan = plans[j]!;
+      const args = s.args.map((v, k) => (plan.args[k] === 'float' && isMask(v) ? asNumber.get(v)! : values[v]!));
+      plan.op(c, shape, args);
+      c.set(values[nIn + j]!);
+      const number = asNumber.get(nIn + j);
+      if (number !== undefined) {
+        maskToFloat(c, shape, values[nIn + j]!);
+        c.set(number);
+      }
+    });
+  };
+  return { values, computeSteps };
 }

@@ -117,6 +117,11 @@ export function maskToFloat(c: Code, shape: Shape, mask: Local): void {
   c.get(mask).splatConst(shape, 1).op('v128.and');
 }
 
+/** A rough cost per element of the op, in additions: 1 for arithmetic and selection, more for the math library's functions. */
+export function opCost(name: string): number {
+  return name in OPS || name in MASK_OPS || name in LOGICAL_OPS ? 1 : 16;
+}
+
 /** The vector rendering of the scalar op named `name` on numbers, or undefined when the WASM executor has none. */
 export function vectorOp(name: string): VectorOp | undefined {
   return OPS[name];

@@ -1,0 +1,168 @@
+/**
+ * Renders a reducing kernel (FusedReduce, or a plain CAReduce: no steps) as
+ * a WebAssembly SIMD function over a collapsed two-axis layout. The
+ * elementwise values are computed in the kernel's float lanes, widened to
+ * float64 and folded into a float64 accumulator array in the shared memory
+ * (as the JS executor folds in doubles), which the caller then stores in
+ * the output's dtype. Two variants:
+ * - the inner axis is reduced: each row folds into vector accumulators,
+ *   then into its accumulator element (acc row step 0 or 8 bytes);
+ * - the inner axis is kept: each row folds element-wise into a row of
+ *   accumulators (the outer axis is the reduced one).
+ * Vector lanes fold in a different order than the JS executor's row-major
+ * sequence, so sums can differ in the last bits (as numpy's pairwise sums
+ * differ from a loop's).
+ *
+ *   reduce(acc, accRowStep, p_0 … p_{n-1}, s_0 … s_{n-1}, r0, r1)
+ *
+ * with `cols` baked in per call through c1: (…, r0, r1, c1).
+ */
+import type { Local } from '../../wasm/code.js';
+import { ModuleBuilder } from '../../wasm/module.js';
+import { MEMORY_IMPORT } from '../../wasm/memory.js';
+import { shareModule } from '../../wasm/threads.js';
+import { elementwisePart, kernelKey, reducedValueDtype, type ElementwiseKernel } from '../../kernel/ir.js';
+import { vectorOp } from './vectorOps.js';
+import { LAYOUTS, stepEmitter, vectorPlan, type WasmKernel } from './renderKernel.js';
+
+/** Folds the WASM reducer knows: associative ops with an identity, on float64 lanes. */
+const FOLDS = new Set(['add', 'mul', 'maximum', 'minimum']);
+
+const cache = new Map<string, WasmKernel | null>();
+
+/**
+ * The WASM reducer for `kernel` with inputs marked in `rowBroadcast` read once
+ * per row, folding the inner axis (`innerReduced`) or the outer one; null when
+ * outside what this renderer does (the JS executor runs it).
+ */
+export function renderWasmReduce(kernel: ElementwiseKernel, rowBroadcast: readonly boolean[], innerReduced: boolean): WasmKernel | null {
+  const key = `${kernelKey(kernel)}|${rowBroadcast.map((b) => (b ? 1 : 0)).join('')}|${innerReduced ? 'i' : 'o'}`;
+  if (cache.has(key)) return cache.get(key)!;
+  cache.set(key, null);
+  const r = kernel.reduce;
+  if (r === undefined || !FOLDS.has(r.op.name) || r.op.identity === undefined) return null;
+  const valueDtype = reducedValueDtype(kernel);
+  // Values fold as doubles; the result dtype must hold them without converting each one first.
+  if (r.dtype !== 'float64' && r.dtype !== valueDtype) return null;
+  const plan = vectorPlan(elementwisePart(kernel));
+  if (plan === null) return null;
+  const L = LAYOUTS[plan.dtype];
+  const fold = vectorOp(r.op.name)!;
+  const m = new ModuleBuilder().importMemory(MEMORY_IMPORT);
+  const nIn = kernel.inputDtypes.length;
+  const { code: c } = m.func('reduce', Array(2 + 2 * nIn + 3).fill('i32'));
+  const [acc, accRowStep] = c.params as [Local, Local];
+  const base = c.params.slice(2, 2 + nIn);
+  const rowStep = c.params.slice(2 + nIn, 2 + 2 * nIn);
+  const [r0, r1, cols] = c.params.slice(2 + 2 * nIn) as [Local, Local, Local];
+  const row = c.local('i32');
+  const col = c.local('i32');
+  const vectorEnd = c.local('i32');
+  const accPtr = c.local('i32');
+  const ptr = base.map(() => c.local('i32'));
+  const identity = c.local('v128');
+  const wide = [c.local('v128'), c.local('v128')];
+  const sums = [c.local('v128'), c.local('v128')];
+  const t = c.local('v128');
+  const { values, computeSteps } = stepEmitter(c, kernel, plan.steps, L.shape);
+  const value = values[kernel.outputs[0]!]!;
+  const halves = plan.dtype === 'float32' ? 2 : 1;
+  const doFold = (a: Local, b: Local) => fold(c, 'f64x2', [a, b]);
+
+  // The value vector as float64 pairs: wide[0] (and wide[1] for float32's upper lanes).
+  const widen = () => {
+    if (plan.dtype === 'float64') {
+      c.get(value).set(wide[0]!);
+      return;
+    }
+    c.get(value).op('f64x2.promote_low_f32x4').set(wide[0]!);
+    c.get(value).get(value).shuffle([8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]).op('f64x2.promote_low_f32x4').set(wide[1]!);
+  };
+  // A tail element sits in lane 0; the other lanes become the identity so they fold to nothing.
+  const widenTail = () => {
+    c.get(value);
+    if (plan.dtype === 'float32') c.op('f64x2.promote_low_f32x4');
+    c.get(identity).lane('f64x2.extract_lane', 1).lane('f64x2.replace_lane', 1).set(wide[0]!);
+  };
+
+  c.splatConst('f64x2', r.op.identity).set(identity);
+  c.get(cols).i32(-L.lanes).op('i32.and').set(vectorEnd);
+  c.forRange(row, r0, r1, 1, () => {
+    for (let i = 0; i < nIn; i++) {
+      c.get(base[i]!).get(row).get(rowStep[i]!).op('i32.mul').op('i32.add').set(ptr[i]!);
+      if (rowBroadcast[i]) c.get(ptr[i]!).mem(L.splat).set(values[i]!);
+    }
+    c.get(acc).get(row).get(accRowStep).op('i32.mul').op('i32.add').set(accPtr);
+    const moving = [...Array(nIn).keys()].filter((i) => !rowBroadcast[i]);
+    const advance = (bytes: number) => {
+      for (const i of moving) c.get(ptr[i]!).i32(bytes).op('i32.add').set(ptr[i]!);
+    };
+    const loadVector = () => {
+      for (const i of moving) c.get(ptr[i]!).mem('v128.load', 0, 0).set(values[i]!);
+    };
+    const loadTail = () => {
+      for (const i of moving) c.get(ptr[i]!).mem(L.loadZero).set(values[i]!);
+    };
+    if (innerReduced) {
+      for (const s of sums) c.get(identity).set(s);
+      c.forRange(col, 0, vectorEnd, L.lanes, () => {
+        loadVector();
+        computeSteps();
+        widen();
+        for (let h = 0; h < halves; h++) {
+          doFold(sums[h]!, wide[h]!);
+          c.set(sums[h]!);
+        }
+        advance(16);
+      });
+      c.forRange(col, vectorEnd, cols, 1, () => {
+        loadTail();
+        computeSteps();
+        widenTail();
+        doFold(sums[0]!, wide[0]!);
+        c.set(sums[0]!);
+        advance(L.bytes);
+      });
+      // Both halves, both lanes, then into the row's accumulator (accumulator first, as a running fold).
+      if (halves === 2) {
+        doFold(sums[0]!, sums[1]!);
+        c.set(sums[0]!);
+      }
+      c.get(sums[0]!).get(sums[0]!).shuffle([8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]).set(t);
+      doFold(sums[0]!, t);
+      c.set(sums[0]!);
+      c.get(accPtr).mem('v128.load64_splat').set(t);
+      c.get(accPtr);
+      doFold(t, sums[0]!);
+      c.lane('f64x2.extract_lane', 0).mem('f64.store');
+    } else {
+      c.forRange(col, 0, vectorEnd, L.lanes, () => {
+        loadVector();
+        computeSteps();
+        widen();
+        for (let h = 0; h < halves; h++) {
+          c.get(accPtr).mem('v128.load', 16 * h, 0).set(t);
+          c.get(accPtr);
+          doFold(t, wide[h]!);
+          c.mem('v128.store', 16 * h, 0);
+        }
+        c.get(accPtr).i32(8 * L.lanes).op('i32.add').set(accPtr);
+        advance(16);
+      });
+      c.forRange(col, vectorEnd, cols, 1, () => {
+        loadTail();
+        computeSteps();
+        widenTail();
+        c.get(accPtr).mem('v128.load64_zero').set(t);
+        c.get(accPtr);
+        doFold(t, wide[0]!);
+        c.lane('f64x2.extract_lane', 0).mem('f64.store');
+        c.get(accPtr).i32(8).op('i32.add').set(accPtr);
+        advance(L.bytes);
+      });
+    }
+  });
+  const result: WasmKernel = { module: shareModule(m.encode()), name: 'reduce', dtype: plan.dtype, itemBytes: L.bytes, lanes: L.lanes };
+  cache.set(key, result);
+  return result;
+}

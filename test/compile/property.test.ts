@@ -256,4 +256,36 @@ describe('random elementwise graphs', () => {
       { numRuns: 200, seed: 20261128 },
     );
   }, 20_000);
+
+  it('on arrays large enough for the WASM kernels (and their threads), every linker agrees with the direct evaluation', () => {
+    const linkers = ['wasm', 'js', 'vm'] as const;
+    // Full shapes of 2,000 to 50,000 elements: past the 4 KB from which arrays live in the shared
+    // memory, some past the size from which kernels split over threads.
+    const bigShape = fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 20, max: 60 }), fc.integer({ min: 50, max: 300 }));
+    fc.assert(
+      fc.property(graphArbs[0], graphArbs[1], bigShape, graphArbs[3], (specs, expr, full, seed) => {
+        const inputs = specs.map((s, i) => T.tensor(s.dtype, s.bc.slice(0, s.rank), `in${i}`));
+        const { sym, ref } = build(expr, inputs);
+        const opts = { onUnusedInput: 'ignore' as const };
+        const fs = linkers.flatMap((linker) => [
+          th.function(inputs, [sym, sym.sum()], { ...opts, mode: new th.Mode({ linker }) }),
+          th.function(inputs, [sym, sym.sum()], { ...opts, mode: new th.Mode({ linker, optimizer: null }) }),
+        ]);
+        for (const call of [0, 1]) {
+          const data = specs.map((s, i) => makeData(s, full, seed + 7919 * i + 104729 * call));
+          const expected = ref(data);
+          for (const f of fs) {
+            const [out, total] = f(...data);
+            // WASM's exp and tanh are within a few ulp of the JS functions (float32 ones, when an
+            // intermediate is float32); sums fold in another order.
+            const tol = specs.some((sp) => sp.dtype === 'float32') ? TOLERANCE.float32 : TOLERANCE[out!.dtype as Dt];
+            expectAllClose(out!, expected, tol);
+            const want = expected.dtype === 'int32' ? { rtol: 0, atol: 0 } : { rtol: 1e-4, atol: 1e-3 };
+            expectAllClose(total!, expected.flatData().reduce((a: number, b) => a + Number(b), 0), want);
+          }
+        }
+      }),
+      { numRuns: 40, seed: 20261129 },
+    );
+  }, 60_000);
 });

@@ -9,6 +9,8 @@
  */
 import type { Code, Local } from '../../wasm/code.js';
 import type { PlainOp } from '../../wasm/opcodes.js';
+import { MATH_FUNCTIONS, vectorMath, type MathFunction } from '../../wasm/math/index.js';
+import { wasmFeatures } from '../../wasm/features.js';
 
 export type Shape = 'f64x2' | 'f32x4';
 
@@ -122,9 +124,45 @@ export function opCost(name: string): number {
   return name in OPS || name in MASK_OPS || name in LOGICAL_OPS ? 1 : 16;
 }
 
+const mathOps = new Map<string, VectorOp>();
+
+/**
+ * C's pow (numpy's, and the scalar op's) from ECMAScript's: 1 ** y is 1 and
+ * (-1) ** ±Infinity is 1, even where Math.pow gives NaN.
+ */
+function cPow(pow: VectorOp): VectorOp {
+  return (c, s, [a, b]) =>
+    select(
+      c,
+      () => c.splatConst(s, 1),
+      () => pow(c, s, [a!, b!]),
+      () => {
+        c.get(a!).splatConst(s, 1).op(ins(s, 'eq'));
+        c.get(a!).splatConst(s, -1).op(ins(s, 'eq'));
+        c.get(b!).op(ins(s, 'abs')).splatConst(s, Infinity).op(ins(s, 'eq'));
+        c.op('v128.and').op('v128.or');
+      },
+    );
+}
+
+/** The math library's function for `name` (exp, log, tanh, …), using fused multiply-add where the runtime has it. */
+function mathOp(name: string): VectorOp | undefined {
+  if (!(MATH_FUNCTIONS as readonly string[]).includes(name)) return undefined;
+  let op = mathOps.get(name);
+  if (op === undefined) {
+    const options = { relaxedSimd: wasmFeatures().relaxedSimd };
+    const f64 = vectorMath(name as MathFunction, 'f64x2', options);
+    const f32 = vectorMath(name as MathFunction, 'f32x4', options);
+    op = (c, s, args) => (s === 'f64x2' ? f64 : f32)(c, args);
+    if (name === 'pow') op = cPow(op);
+    mathOps.set(name, op);
+  }
+  return op;
+}
+
 /** The vector rendering of the scalar op named `name` on numbers, or undefined when the WASM executor has none. */
 export function vectorOp(name: string): VectorOp | undefined {
-  return OPS[name];
+  return OPS[name] ?? mathOp(name);
 }
 
 /** The rendering of a predicate of numbers (result: a mask), or undefined. */

@@ -83,6 +83,36 @@ export function outstandingBytes(): number {
 }
 
 /**
+ * Temporary buffers of one computation, in the shared memory where kernels
+ * read them in place (plain typed arrays where the runtime has no shared
+ * memory); all returned to the heap by `release`. Contents start arbitrary.
+ */
+export class ScratchArrays {
+  private readonly blocks: number[] = [];
+
+  alloc(dtype: DType, size: number): TypedArray {
+    if (!sharedMemoryAvailable) return new (dtypeInfo(dtype).storage)(size);
+    const block = heapAlloc(Math.max(1, size) * dtypeInfo(dtype).storage.BYTES_PER_ELEMENT);
+    this.blocks.push(block);
+    return memoryView(dtype, block, size);
+  }
+
+  /** A zero-filled buffer. */
+  zeros(dtype: DType, size: number): TypedArray {
+    const a = this.alloc(dtype, size);
+    a.fill(0);
+    return a;
+  }
+
+  release(): void {
+    for (const b of this.blocks) heapFree(b);
+    this.blocks.length = 0;
+  }
+}
+
+const sharedMemoryAvailable = typeof SharedArrayBuffer === 'function' && typeof WebAssembly === 'object';
+
+/**
  * Runs `use` with a scratch buffer of `size` elements of `dtype` in the
  * shared memory (arbitrary contents), freed when `use` returns or throws.
  */

@@ -21,6 +21,7 @@ import { nodeError, reuseOrAllocate } from '../../runtime.js';
 import { shapeI } from '../../shape.js';
 import { TensorType, type StaticDim } from '../../type.js';
 import { TensorConstant, TensorVariable } from '../../variable.js';
+import { ScratchArrays } from '../../../wasm/arrays.js';
 import { col2im, convOutLength, correlationKernels, dilatedLength, im2col, padFor, type BorderMode, type ConvGeometry } from './im2col.js';
 
 export type { BorderMode } from './im2col.js';
@@ -185,16 +186,22 @@ export class Conv2d extends ConvOp {
     const dtype = (node.outputs[0]!.type as TensorType).dtype;
     const out = reuseOrAllocate(outputs[0]!, dtype, [N, F, g.Ho, g.Wo]);
     const xd = x.flatData();
-    const kernels = correlationKernels(w.flatData(), F, Cg, kh, kw, this.filterFlip);
-    const col = new Float64Array(K * P);
-    const colArr = new NDArray(col, 'float64', [K, P]);
-    for (let n = 0; n < N; n++) {
-      for (let gi = 0; gi < G; gi++) {
-        im2col(col, P, 1, 0, xd, (n * C + gi * Cg) * H * W, g);
-        const A = new NDArray(kernels, 'float64', [Fg, K], [K, 1], gi * Fg * K);
-        const start = (n * F + gi * Fg) * P;
-        matmulInto(out.data.subarray(start, start + Fg * P) as NDArray['data'], A, colArr, Fg, K, P, dtype);
+    const work = workDtype(dtype);
+    const scratch = new ScratchArrays();
+    try {
+      const kernels = correlationKernels(w.flatData(), F, Cg, kh, kw, this.filterFlip, scratch.alloc(work, F * K));
+      const col = scratch.alloc(work, K * P);
+      const colArr = new NDArray(col, work, [K, P]);
+      for (let n = 0; n < N; n++) {
+        for (let gi = 0; gi < G; gi++) {
+          im2col(col, P, 1, 0, xd, (n * C + gi * Cg) * H * W, g);
+          const A = new NDArray(kernels, work, [Fg, K], [K, 1], gi * Fg * K);
+          const start = (n * F + gi * Fg) * P;
+          matmulInto(out.data.subarray(start, start + Fg * P) as NDArray['data'], A, colArr, Fg, K, P, dtype);
+        }
       }
+    } finally {
+      scratch.release();
     }
     outputs[0]!.value = out;
   }
@@ -246,18 +253,24 @@ export class Conv2dGradInputs extends ConvOp {
       throw nodeError(node, `the output gradient is ${shapeToString(gz.shape)}, but filters ${shapeToString(w.shape)} on a ${H}×${W} input give ${shapeToString(want)}`);
     }
     const [P, K] = [g.Ho * g.Wo, Cg * kh * kw];
-    const kernels = correlationKernels(w.flatData(), F, Cg, kh, kw, this.filterFlip);
+    const work = workDtype((node.outputs[0]!.type as TensorType).dtype);
     const gzd = gz.flatData();
     const dx = new Float64Array(N * C * H * W);
-    const dcol = new Float64Array(K * P);
-    for (let n = 0; n < N; n++) {
-      for (let gi = 0; gi < G; gi++) {
-        // dcol (K×P) = kernelsᵀ (K×Fg) @ gz (Fg×P), read transposed through strides.
-        const A = new NDArray(kernels, 'float64', [K, Fg], [1, K], gi * Fg * K);
-        const B = new NDArray(gzd, gz.dtype, [Fg, P], [P, 1], (n * F + gi * Fg) * P);
-        matmulInto(dcol, A, B, K, Fg, P, 'float64');
-        col2im(dx, (n * C + gi * Cg) * H * W, dcol, P, g);
+    const scratch = new ScratchArrays();
+    try {
+      const kernels = correlationKernels(w.flatData(), F, Cg, kh, kw, this.filterFlip, scratch.alloc(work, F * K));
+      const dcol = scratch.alloc(work, K * P);
+      for (let n = 0; n < N; n++) {
+        for (let gi = 0; gi < G; gi++) {
+          // dcol (K×P) = kernelsᵀ (K×Fg) @ gz (Fg×P), read transposed through strides.
+          const A = new NDArray(kernels, work, [K, Fg], [1, K], gi * Fg * K);
+          const B = new NDArray(gzd, gz.dtype, [Fg, P], [P, 1], (n * F + gi * Fg) * P);
+          matmulInto(dcol, A, B, K, Fg, P, work);
+          col2im(dx, (n * C + gi * Cg) * H * W, dcol, P, g);
+        }
       }
+    } finally {
+      scratch.release();
     }
     outputs[0]!.value = fromFloat64(outputs[0]!, (node.outputs[0]!.type as TensorType).dtype, [N, C, H, W], dx);
   }
@@ -309,24 +322,32 @@ export class Conv2dGradWeights extends ConvOp {
     const [P, K, NP] = [g.Ho * g.Wo, Cg * kh * kw, N * g.Ho * g.Wo];
     const xd = x.flatData();
     const gzd = gz.flatData();
-    const colT = new Float64Array(NP * K); // im2col of every sample, transposed: (N·P)×K
-    const gzg = new Float64Array(Fg * NP); // this group's output gradient as Fg×(N·P)
-    const dk = new Float64Array(F * K);
-    for (let gi = 0; gi < G; gi++) {
-      for (let n = 0; n < N; n++) {
-        im2col(colT, 1, K, n * P, xd, (n * C + gi * Cg) * H * W, g);
-        for (let f = 0; f < Fg; f++) {
-          const src = (n * F + gi * Fg + f) * P;
-          for (let p = 0; p < P; p++) gzg[f * NP + n * P + p] = Number(gzd[src + p]);
+    const dtype = (node.outputs[0]!.type as TensorType).dtype;
+    const work = workDtype(dtype);
+    const scratch = new ScratchArrays();
+    let dw: Float64Array;
+    try {
+      const colT = scratch.alloc(work, NP * K); // im2col of every sample, transposed: (N·P)×K
+      const gzg = scratch.alloc(work, Fg * NP); // this group's output gradient as Fg×(N·P)
+      const dk = scratch.alloc(work, F * K);
+      for (let gi = 0; gi < G; gi++) {
+        for (let n = 0; n < N; n++) {
+          im2col(colT, 1, K, n * P, xd, (n * C + gi * Cg) * H * W, g);
+          for (let f = 0; f < Fg; f++) {
+            const src = (n * F + gi * Fg + f) * P;
+            for (let p = 0; p < P; p++) gzg[f * NP + n * P + p] = Number(gzd[src + p]);
+          }
         }
+        const A = new NDArray(gzg, work, [Fg, NP]);
+        const B = new NDArray(colT, work, [NP, K]);
+        matmulInto(dk.subarray(gi * Fg * K, (gi + 1) * Fg * K), A, B, Fg, NP, K, work);
       }
-      const A = new NDArray(gzg, 'float64', [Fg, NP]);
-      const B = new NDArray(colT, 'float64', [NP, K]);
-      matmulInto(dk.subarray(gi * Fg * K, (gi + 1) * Fg * K), A, B, Fg, NP, K, 'float64');
+      // The gradient of the correlation kernels, flipped back for a true convolution.
+      dw = correlationKernels(dk, F, Cg, kh, kw, this.filterFlip);
+    } finally {
+      scratch.release();
     }
-    // The gradient of the correlation kernels, flipped back for a true convolution.
-    const dw = correlationKernels(dk, F, Cg, kh, kw, this.filterFlip);
-    outputs[0]!.value = fromFloat64(outputs[0]!, (node.outputs[0]!.type as TensorType).dtype, [F, Cg, kh, kw], dw);
+    outputs[0]!.value = fromFloat64(outputs[0]!, dtype, [F, Cg, kh, kw], dw);
   }
 
   override inferShape(node: Apply, [xs, gs]: readonly SymbolicShape[]): SymbolicShape[] {
@@ -339,6 +360,14 @@ export class Conv2dGradWeights extends ConvOp {
     const [x, gz] = node.inputs as [TensorVariable, TensorVariable];
     return [this.gradInputs(G!, gz, ConvOp.lengthOf(x, 2), ConvOp.lengthOf(x, 3)), this.conv(x, G!), disconnected, disconnected];
   }
+}
+
+/**
+ * The dtype products run in: the result's float dtype (float32 sums in
+ * float32, as BLAS and numpy), float64 for integer convolutions.
+ */
+function workDtype(dtype: DType): 'float32' | 'float64' {
+  return dtype === 'float32' ? 'float32' : 'float64';
 }
 
 function fromFloat64(cell: OutputCell, dtype: DType, shape: readonly number[], values: Float64Array): NDArray {

@@ -2,7 +2,7 @@
  * The loops behind Conv2d and its gradients: the geometry of one 2-d
  * convolution (padding, stride, dilation, output size) and im2col / col2im,
  * which turn a convolution into one matrix product (the product itself is
- * dot.ts's `matmulInto`).
+ * dot.ts's `matmulInto`). Buffers are of the dtype the product runs in.
  */
 import type { TypedArray } from '../../../ndarray/dtype.js';
 
@@ -46,7 +46,7 @@ export const convOutLength = (n: number, pad: number, dilatedK: number, stride: 
  * padding reads as 0. (rs, cs) = (ld, 1) gives a K×P block of a wider
  * matrix; (1, K) gives its transpose.
  */
-export function im2col(col: Float64Array, rs: number, cs: number, c0: number, x: TypedArray, xOff: number, g: ConvGeometry): void {
+export function im2col(col: TypedArray, rs: number, cs: number, c0: number, x: TypedArray, xOff: number, g: ConvGeometry): void {
   const { C, H, W, kh, kw, ph, pw, sh, sw, dh, dw, Ho, Wo } = g;
   for (let c = 0; c < C; c++) {
     for (let i = 0; i < kh; i++) {
@@ -67,7 +67,7 @@ export function im2col(col: Float64Array, rs: number, cs: number, c0: number, x:
 }
 
 /** The adjoint of im2col for a K×P block (row stride ld): adds each patch entry back onto dx (C×H×W at dxOff). */
-export function col2im(dx: Float64Array, dxOff: number, col: Float64Array, ld: number, g: ConvGeometry): void {
+export function col2im(dx: Float64Array, dxOff: number, col: TypedArray, ld: number, g: ConvGeometry): void {
   const { C, H, W, kh, kw, ph, pw, sh, sw, dh, dw, Ho, Wo } = g;
   for (let c = 0; c < C; c++) {
     for (let i = 0; i < kh; i++) {
@@ -88,11 +88,12 @@ export function col2im(dx: Float64Array, dxOff: number, col: Float64Array, ld: n
 }
 
 /**
- * The filters (F×C×kh×kw) as an F×K float64 matrix of correlation kernels:
- * flipped in both spatial axes when `flip` (a true convolution).
+ * The filters (F×C×kh×kw) as an F×K matrix of correlation kernels (into
+ * `out`, float64 unless given): flipped in both spatial axes when `flip` (a
+ * true convolution).
  */
-export function correlationKernels(w: TypedArray, F: number, C: number, kh: number, kw: number, flip: boolean): Float64Array {
-  const out = new Float64Array(F * C * kh * kw);
+export function correlationKernels<A extends TypedArray = Float64Array>(w: TypedArray, F: number, C: number, kh: number, kw: number, flip: boolean, out?: A): A {
+  out ??= new Float64Array(F * C * kh * kw) as A;
   for (let fc = 0; fc < F * C; fc++) {
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {

@@ -190,14 +190,28 @@ export class Conv2d extends ConvOp {
     const scratch = new ScratchArrays();
     try {
       const kernels = correlationKernels(w.flatData(), F, Cg, kh, kw, this.filterFlip, scratch.alloc(work, F * K));
-      const col = scratch.alloc(work, K * P);
-      const colArr = new NDArray(col, work, [K, P]);
-      for (let n = 0; n < N; n++) {
+      // Several samples per product: their patches side by side (K × S·P), one GEMM per group.
+      const S = samplesPerProduct(N, K * P);
+      const col = scratch.alloc(work, K * S * P);
+      const prod = scratch.alloc(work, Fg * S * P);
+      for (let n0 = 0; n0 < N; n0 += S) {
+        const s = Math.min(S, N - n0);
+        const cols = new NDArray(col, work, [K, s * P], [s * P, 1]);
         for (let gi = 0; gi < G; gi++) {
-          im2col(col, P, 1, 0, xd, (n * C + gi * Cg) * H * W, g);
+          for (let n = 0; n < s; n++) im2col(col, s * P, 1, n * P, xd, ((n0 + n) * C + gi * Cg) * H * W, g);
           const A = new NDArray(kernels, work, [Fg, K], [K, 1], gi * Fg * K);
-          const start = (n * F + gi * Fg) * P;
-          matmulInto(out.data.subarray(start, start + Fg * P) as NDArray['data'], A, colArr, Fg, K, P, dtype);
+          const target = work === dtype ? prod : new Float64Array(Fg * s * P);
+          matmulInto(target, A, cols, Fg, K, s * P, work);
+          // (filter, sample·P + p) → out[sample, filter, p]
+          const convert = storeConverter(dtype);
+          for (let n = 0; n < s; n++) {
+            for (let f = 0; f < Fg; f++) {
+              const src = f * s * P + n * P;
+              const dst = ((n0 + n) * F + gi * Fg + f) * P;
+              if (work === dtype) out.data.set(target.subarray(src, src + P), dst);
+              else for (let p = 0; p < P; p++) out.data[dst + p] = convert(target[src + p]!);
+            }
+          }
         }
       }
     } finally {
@@ -259,14 +273,24 @@ export class Conv2dGradInputs extends ConvOp {
     const scratch = new ScratchArrays();
     try {
       const kernels = correlationKernels(w.flatData(), F, Cg, kh, kw, this.filterFlip, scratch.alloc(work, F * K));
-      const dcol = scratch.alloc(work, K * P);
-      for (let n = 0; n < N; n++) {
+      // Several samples per product: dcol (K × S·P) = kernelsᵀ (K×Fg) @ gz gathered as Fg × S·P.
+      const S = samplesPerProduct(N, K * P);
+      const dcol = scratch.alloc(work, K * S * P);
+      const gzs = scratch.alloc(work, Fg * S * P);
+      for (let n0 = 0; n0 < N; n0 += S) {
+        const s = Math.min(S, N - n0);
         for (let gi = 0; gi < G; gi++) {
-          // dcol (K×P) = kernelsᵀ (K×Fg) @ gz (Fg×P), read transposed through strides.
+          for (let n = 0; n < s; n++) {
+            for (let f = 0; f < Fg; f++) {
+              const src = ((n0 + n) * F + gi * Fg + f) * P;
+              const dst = f * s * P + n * P;
+              for (let p = 0; p < P; p++) gzs[dst + p] = Number(gzd[src + p]);
+            }
+          }
           const A = new NDArray(kernels, work, [K, Fg], [1, K], gi * Fg * K);
-          const B = new NDArray(gzd, gz.dtype, [Fg, P], [P, 1], (n * F + gi * Fg) * P);
-          matmulInto(dcol, A, B, K, Fg, P, work);
-          col2im(dx, (n * C + gi * Cg) * H * W, dcol, P, g);
+          const B = new NDArray(gzs, work, [Fg, s * P], [s * P, 1]);
+          matmulInto(dcol, A, B, K, Fg, s * P, work);
+          for (let n = 0; n < s; n++) col2im(dx, ((n0 + n) * C + gi * Cg) * H * W, dcol.subarray(n * P), s * P, g);
         }
       }
     } finally {
@@ -360,6 +384,11 @@ export class Conv2dGradWeights extends ConvOp {
     const [x, gz] = node.inputs as [TensorVariable, TensorVariable];
     return [this.gradInputs(G!, gz, ConvOp.lengthOf(x, 2), ConvOp.lengthOf(x, 3)), this.conv(x, G!), disconnected, disconnected];
   }
+}
+
+/** Samples whose patches go into one product: enough to make it large, few enough to bound the buffers (~4M entries). */
+function samplesPerProduct(N: number, perSample: number): number {
+  return Math.max(1, Math.min(N, Math.floor(4_000_000 / Math.max(1, perSample))));
 }
 
 /**

@@ -103,6 +103,19 @@ describe('WASM elementwise kernels', () => {
       check([m, r, col, s], m.mul(r).add(col).sub(s), [values(dtype, [67, 45], 10), values(dtype, [1, 45], 11), values(dtype, [67, 1], 12), values(dtype, [], 13)]);
     });
 
+    it(`3-d and 4-d layouts: a per-channel bias on NCHW images, broadcasts on several axes (${dtype})`, () => {
+      const x = T.tensor4('x', dtype);
+      const bias = T.tensor(dtype, [true, false, true, true], 'bias');
+      const t3 = T.tensor3('t3', dtype);
+      const mid = T.tensor(dtype, [false, true, false], 'mid');
+      check([x, bias], T.maximum(x.add(bias), 0), [values(dtype, [5, 7, 9, 11], 24), values(dtype, [1, 7, 1, 1], 25)]);
+      check([t3, mid], t3.mul(mid).sub(t3), [values(dtype, [13, 17, 19], 26), values(dtype, [13, 1, 19], 27)]);
+      // a column of a 3-d tensor and a row of it, against the full tensor: three outer levels
+      const a = T.tensor(dtype, [false, false, false, false], 'a');
+      const b = T.tensor(dtype, [false, true, false, true], 'b');
+      check([a, b], a.div(b.add(2)), [values(dtype, [3, 4, 5, 60], 28), values(dtype, [3, 1, 5, 1], 29)]);
+    });
+
     it(`a transposed operand falls back to the JS executor (${dtype})`, () => {
       const [m, k] = [T.matrix('m', dtype), T.matrix('k', dtype)];
       check([m, k], m.T.add(k), [values(dtype, [50, 60], 14), values(dtype, [60, 50], 15)], false);

@@ -36,6 +36,9 @@ export function wasmKernelRuns(): number {
   return kernelRuns;
 }
 
+/** The most axes a layout may keep after collapsing for the WASM kernels (three outer loop levels around rows). */
+const MAX_RANK = 4;
+
 /** Below this many elements a kernel stays on the calling thread (a thread's wake-up costs microseconds). */
 const PARALLEL_MIN_ELEMENTS = 1 << 16;
 /**
@@ -78,23 +81,25 @@ function wasmElementwiseThunk(node: Apply): Thunk | null {
     const strides = [...outs.map((o) => o.strides as number[]), ...arrays.map((a) => (a.size === 1 ? shape.map(() => 0) : inputStrides(a, shape)))];
     const layout = collapseLayout(shape, strides);
     const rank = layout.shape.length;
-    // Rows of contiguous (or row-constant) data only; anything else is the JS executor's.
-    if (rank > 2 || layout.strides.some((s, k) => s[rank - 1] !== 1 && (k < nOut || s[rank - 1] !== 0))) {
+    // Rows of contiguous (or row-constant) data under at most three outer levels; anything else is the JS executor's.
+    if (rank > MAX_RANK || layout.strides.some((s, k) => s[rank - 1] !== 1 && (k < nOut || s[rank - 1] !== 0))) {
       for (let o = 0; o < nOut; o++) cells[o]!.value = outs[o];
       return js(inputs, cells);
     }
+    const levels = Math.max(1, rank - 1);
     const rowBroadcast = arrays.map((_, i) => layout.strides[nOut + i]![rank - 1] === 0);
-    const wasm = renderWasmKernel(kernel, rowBroadcast)!;
-    const rows = rank === 2 ? layout.shape[0]! : 1;
+    const wasm = renderWasmKernel(kernel, rowBroadcast, levels)!;
     const cols = layout.shape[rank - 1]!;
     const operands = [...outs, ...arrays];
     const args: number[] = [];
     for (let k = 0; k < operands.length; k++) args.push(staging.address(operands[k]!, k < nOut));
-    for (let k = 0; k < operands.length; k++) args.push(rank === 2 ? layout.strides[k]![0]! * itemBytes : 0);
+    for (let l = 0; l < levels; l++) for (let k = 0; k < operands.length; k++) args.push(rank > 1 ? layout.strides[k]![l]! * itemBytes : 0);
+    for (let l = 1; l < levels; l++) args.push(layout.shape[l]!);
+    const outer = rank > 1 ? layout.shape[0]! : 1;
     const threads = n >= PARALLEL_MIN_ELEMENTS ? threadCount() : 1;
     try {
-      if (threads === 1) wasm.module.exports[wasm.name]!(...args, 0, rows, 0, cols);
-      else runParallel(wasm.module, wasm.name, splitWork(args, rows, cols, threads, wasm.lanes));
+      if (threads === 1) wasm.module.exports[wasm.name]!(...args, 0, outer, 0, cols);
+      else runParallel(wasm.module, wasm.name, splitWork(args, outer, cols, threads, wasm.lanes));
     } finally {
       staging.finish();
     }
@@ -156,7 +161,7 @@ function wasmReduceThunk(node: Apply): Thunk | null {
   };
 }
 
-/** One task per thread: bands of rows, or of columns (whole vectors) when there are fewer rows than threads. */
+/** One task per thread: bands of the outermost level, or of columns (whole vectors) when it is shorter than the thread count. */
 function splitWork(args: readonly number[], rows: number, cols: number, threads: number, lanes: number): number[][] {
   const tasks: number[][] = [];
   if (rows >= threads) {

@@ -1,14 +1,15 @@
 /**
  * Renders an ElementwiseKernel as a WebAssembly SIMD function: one pass
- * over rows of a (collapsed) two-axis layout, a vector of lanes per
+ * over the rows of a (collapsed) layout of up to four axes, a vector of lanes per
  * iteration (f64x2 or f32x4), intermediates in locals, and a scalar-width
  * tail. Inputs read once per row (a column broadcast along the row, or a
  * single value) are splatted before the row's loop.
  *
  * The function takes byte addresses in the shared memory, so it runs
- * unchanged on any thread: (p_0 … p_{m-1}, s_0 … s_{m-1}, r0, r1, c0, c1)
- * with one address and one row step (bytes) per operand — outputs first,
- * then inputs — computing rows [r0, r1) and, in each, columns [c0, c1).
+ * unchanged on any thread: one address per operand (outputs first, then
+ * inputs), one step per operand and outer loop level (bytes), the lengths of
+ * the inner outer levels, the range of the outermost level (threads split
+ * it) and the column range of every row.
  *
  * Supported for now: kernels whose every value is one float dtype and
  * whose every op has a vector rendering (vectorOps.ts); others return null
@@ -94,11 +95,12 @@ export function vectorPlan(kernel: ElementwiseKernel): { dtype: 'float32' | 'flo
 const cache = new Map<string, WasmKernel | null>();
 
 /**
- * The WASM function for `kernel` with inputs marked in `rowBroadcast` read
- * once per row; null when the kernel is outside what this renderer does.
+ * The WASM function for `kernel` over `outerLevels` loop levels around the
+ * vectorised row loop, with inputs marked in `rowBroadcast` read once per
+ * row; null when the kernel is outside what this renderer does.
  */
-export function renderWasmKernel(kernel: ElementwiseKernel, rowBroadcast: readonly boolean[]): WasmKernel | null {
-  const key = `${kernelKey(kernel)}|${rowBroadcast.map((b) => (b ? 1 : 0)).join('')}`;
+export function renderWasmKernel(kernel: ElementwiseKernel, rowBroadcast: readonly boolean[], outerLevels = 1): WasmKernel | null {
+  const key = `${kernelKey(kernel)}|${rowBroadcast.map((b) => (b ? 1 : 0)).join('')}|${outerLevels}`;
   if (cache.has(key)) return cache.get(key)!;
   const plan = vectorPlan(kernel);
   let result: WasmKernel | null = null;
@@ -106,42 +108,49 @@ export function renderWasmKernel(kernel: ElementwiseKernel, rowBroadcast: readon
     const layout = LAYOUTS[plan.dtype];
     const m = new ModuleBuilder().importMemory(MEMORY_IMPORT);
     const nOperands = kernel.outputs.length + kernel.inputDtypes.length;
-    const { code } = m.func('kernel', Array(2 * nOperands + 4).fill('i32'));
-    emitKernel(code, kernel, plan.steps, layout, rowBroadcast);
+    const { code } = m.func('kernel', Array((1 + outerLevels) * nOperands + (outerLevels - 1) + 4).fill('i32'));
+    emitKernel(code, kernel, plan.steps, layout, rowBroadcast, outerLevels);
     result = { module: shareModule(m.encode()), name: 'kernel', dtype: plan.dtype, itemBytes: layout.bytes, lanes: layout.lanes };
   }
   cache.set(key, result);
   return result;
 }
 
-function emitKernel(c: Code, kernel: ElementwiseKernel, plans: readonly StepPlan[], L: Layout, rowBroadcast: readonly boolean[]): void {
+/**
+ * The body: params are each operand's base address, each outer level's step
+ * per operand (bytes), the lengths of outer levels 1.., then the range
+ * [r0, r1) of level 0 and the column range [c0, c1) of every row.
+ */
+function emitKernel(c: Code, kernel: ElementwiseKernel, plans: readonly StepPlan[], L: Layout, rowBroadcast: readonly boolean[], outerLevels: number): void {
   const nOut = kernel.outputs.length;
   const nIn = kernel.inputDtypes.length;
-  const nOperands = nOut + nIn;
-  const base = c.params.slice(0, nOperands);
-  const rowStep = c.params.slice(nOperands, 2 * nOperands);
-  const [r0, r1, c0, c1] = c.params.slice(2 * nOperands) as [Local, Local, Local, Local];
-  const row = c.local('i32');
+  const m = nOut + nIn;
+  const base = c.params.slice(0, m);
+  const steps = [...Array(outerLevels).keys()].map((l) => c.params.slice((1 + l) * m, (2 + l) * m));
+  const counts = c.params.slice((1 + outerLevels) * m, (1 + outerLevels) * m + outerLevels - 1);
+  const [r0, r1, c0, c1] = c.params.slice((1 + outerLevels) * m + outerLevels - 1) as [Local, Local, Local, Local];
+  const index = steps.map(() => c.local('i32'));
+  const levelPtr = steps.map(() => base.map(() => c.local('i32')));
   const col = c.local('i32');
   const vectorEnd = c.local('i32');
   const ptr = base.map(() => c.local('i32'));
   const isRowConstant = (operand: number) => operand >= nOut && rowBroadcast[operand - nOut] === true;
   const { values, computeSteps } = stepEmitter(c, kernel, plans, L.shape);
+  const moving = [...Array(m).keys()].filter((o) => !isRowConstant(o));
+  const advance = (bytes: number) => {
+    for (const o of moving) c.get(ptr[o]!).i32(bytes).op('i32.add').set(ptr[o]!);
+  };
 
-  c.forRange(row, r0, r1, 1, () => {
-    // This row's pointers: base + row·step, plus the first column for operands that move along the row.
-    for (let o = 0; o < nOperands; o++) {
-      c.get(base[o]!).get(row).get(rowStep[o]!).op('i32.mul').op('i32.add');
+  // One row: columns [c0, c1) from the row's pointers.
+  const emitRow = (rowPtr: readonly Local[]) => {
+    for (let o = 0; o < m; o++) {
+      c.get(rowPtr[o]!);
       if (!isRowConstant(o)) c.get(c0).i32(L.bytes).op('i32.mul').op('i32.add');
       c.set(ptr[o]!);
       if (isRowConstant(o)) c.get(ptr[o]!).mem(L.splat).set(values[o - nOut]!);
     }
     // vectorEnd = c0 + ((c1 - c0) & -lanes)
     c.get(c0).get(c1).get(c0).op('i32.sub').i32(-L.lanes).op('i32.and').op('i32.add').set(vectorEnd);
-    const moving = [...Array(nOperands).keys()].filter((o) => !isRowConstant(o));
-    const advance = (bytes: number) => {
-      for (const o of moving) c.get(ptr[o]!).i32(bytes).op('i32.add').set(ptr[o]!);
-    };
     c.forRange(col, c0, vectorEnd, L.lanes, () => {
       for (let i = 0; i < nIn; i++) if (!isRowConstant(nOut + i)) c.get(ptr[nOut + i]!).mem('v128.load', 0, 0).set(values[i]!);
       computeSteps();
@@ -155,7 +164,20 @@ function emitKernel(c: Code, kernel: ElementwiseKernel, plans: readonly StepPlan
       kernel.outputs.forEach((v, o) => c.get(ptr[o]!).get(values[v]!).lane(`${L.shape}.extract_lane`, 0).mem(L.store));
       advance(L.bytes);
     });
-  });
+  };
+
+  // Outer levels: each operand's pointer at this level = the level above's + index · step.
+  const emitLevel = (l: number) => {
+    const [start, stop] = l === 0 ? [r0, r1] : [0, counts[l - 1]!];
+    c.forRange(index[l]!, start, stop, 1, () => {
+      for (let o = 0; o < m; o++) {
+        c.get(l === 0 ? base[o]! : levelPtr[l - 1]![o]!).get(index[l]!).get(steps[l]![o]!).op('i32.mul').op('i32.add').set(levelPtr[l]![o]!);
+      }
+      if (l + 1 < outerLevels) emitLevel(l + 1);
+      else emitRow(levelPtr[l]!);
+    });
+  };
+  emitLevel(0);
 }
 
 /**

@@ -29,8 +29,9 @@ import type { InputGradient } from '../graph/gradientTerms.js';
 import { Op, type LinkContext, type NodeThunk, type OutputCell } from '../graph/op.js';
 import type { Variable } from '../graph/variable.js';
 import { VM } from '../link/vm.js';
-import { NDArray, shapeToString } from '../ndarray/ndarray.js';
-import { nodeError } from '../tensor/runtime.js';
+import { NDArray, shapeSize, shapeToString } from '../ndarray/ndarray.js';
+import { ScratchArrays } from '../wasm/arrays.js';
+import { nodeError, reuseOrAllocate } from '../tensor/runtime.js';
 import { TensorType } from '../tensor/type.js';
 import { TensorVariable } from '../tensor/variable.js';
 import { scanGrad } from './scanGrad.js';
@@ -175,6 +176,15 @@ export class Scan extends Op {
 
   /** The loop itself, running the body with `run`. */
   private loop(node: Apply, inputs: readonly unknown[], outputs: OutputCell[], run: (args: unknown[]) => unknown[]): void {
+    const scratch = new ScratchArrays();
+    try {
+      this.runLoop(node, inputs, outputs, run, scratch);
+    } finally {
+      scratch.release();
+    }
+  }
+
+  private runLoop(node: Apply, inputs: readonly unknown[], outputs: OutputCell[], run: (args: unknown[]) => unknown[], scratch: ScratchArrays): void {
     const s = this.spec;
     const nSeqs = s.seqTaps.length;
     const nRec = s.outputTaps.length;
@@ -203,7 +213,10 @@ export class Scan extends Op {
       if (init.ndim === 0 || init.shape[0]! < d) {
         throw nodeError(node, `the initial value of output ${j} has ${init.shape[0] ?? 0} entries along its first axis; taps [${s.outputTaps[j]!.join(', ')}] need ${d}`);
       }
-      const buffer = NDArray.empty(init.dtype, [rows[j]!, ...init.shape.slice(1)]);
+      // The previous call's trace when the VM hands it back (same shape): no new memory per call.
+      // A ring lives in scratch memory, released when the loop ends.
+      const shape = [rows[j]!, ...init.shape.slice(1)];
+      const buffer = s.keepTrace[j] ? reuseOrAllocate(outputs[j]!, init.dtype, shape) : new NDArray(scratch.alloc(init.dtype, shapeSize(shape)), init.dtype, shape);
       for (let k = 0; k < d; k++) copyInto(buffer, k * buffer.strides[0]!, row(init, k));
       return buffer;
     });
@@ -234,7 +247,7 @@ export class Scan extends Op {
         const v = outs[nRec + j]!;
         let out = perStep[j];
         if (out === null || out === undefined) {
-          out = NDArray.empty(v.dtype, [n, ...v.shape]);
+          out = reuseOrAllocate(outputs[nRec + j]!, v.dtype, [n, ...v.shape]);
           perStep[j] = out;
         } else if (!sameShape(v.shape, out.shape.slice(1))) {
           throw nodeError(node, `step ${t}: output ${nRec + j} has shape ${shapeToString(v.shape)}, earlier steps ${shapeToString(out.shape.slice(1))}; every step must give an output one shape`);
@@ -256,7 +269,7 @@ export class Scan extends Op {
         return;
       }
       // The last D values, oldest first, out of the ring.
-      const last = NDArray.empty(buffer.dtype, [d, ...buffer.shape.slice(1)]);
+      const last = reuseOrAllocate(outputs[j]!, buffer.dtype, [d, ...buffer.shape.slice(1)]);
       for (let k = 0; k < d; k++) copyInto(last, k * last.strides[0]!, row(buffer, slot(j, steps + k)));
       outputs[j]!.value = last;
     });

@@ -60,6 +60,23 @@ describe('arrays in the shared memory', () => {
     expect(outstandingBytes()).toBe(outstanding);
   });
 
+  it('an RNN training step (scan, its gradient, in-place updates) leaves no shared-memory garbage per call', () => {
+    const W = th.shared(th.array(Array.from({ length: 64 * 64 }, (_, i) => Math.sin(i) / 8), { dtype: 'float32', shape: [64, 64] }), 'W');
+    const xs = T.tensor3('xs', 'float32');
+    const h0 = T.constant(th.zeros([16, 64], 'float32'));
+    const [hs] = th.scan({ fn: (x: never, h: never) => T.tanh(T.dot(h, W).add(x)), sequences: xs, outputsInfo: h0 });
+    const loss = (hs as ReturnType<typeof T.matrix>).at(-1).sum();
+    const step = th.function([xs], loss, { updates: [[W, W.sub(T.grad(loss, W).mul(0.01))]] });
+    const x = th.array(Array.from({ length: 20 * 16 * 64 }, (_, i) => Math.cos(i)), { dtype: 'float32', shape: [20, 16, 64] });
+    step(x);
+    step(x);
+    const outstanding = outstandingBytes();
+    const top = heapStats().top;
+    for (let i = 0; i < 200; i++) step(x);
+    expect(outstandingBytes()).toBe(outstanding);
+    expect(heapStats().top).toBe(top);
+  });
+
   it('large results of a synchronous loop stay within the budget', () => {
     const x = T.vector('x');
     const f = th.function([x], x.mul(2));

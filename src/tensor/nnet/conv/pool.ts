@@ -136,6 +136,44 @@ function argmaxOf(x: ArrayLike<number>, base: number, W: number, r0: number, r1:
   return best;
 }
 
+/**
+ * Calls `at(o, k)` for every output position o of max pooling without
+ * padding, with k the flat index in x of its window's first maximum (NaN
+ * winning, as argmaxOf), or -1 for an empty window. Windows start every
+ * `stride` and are clipped to the image (Theano's ignoreBorder=false tail).
+ */
+function forEachMaximum(
+  x: NDArray['data'], images: number, H: number, W: number, Ho: number, Wo: number,
+  [wh, ww]: readonly [number, number], [sh, sw]: readonly [number, number],
+  at: (o: number, k: number) => void,
+): void {
+  let o = 0;
+  for (let img = 0; img < images; img++) {
+    const base = img * H * W;
+    for (let r = 0; r < Ho; r++) {
+      const r0 = r * sh;
+      const r1 = Math.min(r0 + wh, H);
+      for (let c = 0; c < Wo; c++, o++) {
+        const c0 = c * sw;
+        const c1 = Math.min(c0 + ww, W);
+        let best = -1;
+        let bv = -Infinity;
+        search: for (let i = r0; i < r1; i++) {
+          for (let j = c0, k = base + i * W + c0; j < c1; j++, k++) {
+            const v = x[k]!;
+            if (v > bv || best === -1 || v !== v) {
+              best = k;
+              bv = v;
+              if (v !== v) break search;
+            }
+          }
+        }
+        at(o, best);
+      }
+    }
+  }
+}
+
 /** Theano's Pool: one value per window of the last two axes. */
 export class Pool2d extends PoolOp {
   override makeNode(input: Variable): Apply<this> {
@@ -149,6 +187,17 @@ export class Pool2d extends PoolOp {
     const d = x.ndim;
     const [H, W] = [x.shape[d - 2]!, x.shape[d - 1]!];
     const shape = [...x.shape.slice(0, -2), this.outLength(H, 0), this.outLength(W, 1)];
+    if (this.mode === 'max' && this.pad[0] === 0 && this.pad[1] === 0) {
+      // Max pooling without padding (the common case): straight loops over the typed array, no per-window calls.
+      const out = reuseOrAllocate(outputs[0]!, x.dtype, shape);
+      const Ho = shape[d - 2]!;
+      const Wo = shape[d - 1]!;
+      const images = x.size / (H * W);
+      const od = out.data;
+      forEachMaximum(xd as NDArray['data'], images, H, W, Ho, Wo, this.ws, this.stride, (o, k) => (od[o] = k < 0 ? 0 : xd[k]!));
+      outputs[0]!.value = out;
+      return;
+    }
     const acc = new Float64Array(shape.reduce((p, q) => p * q, 1));
     const max = this.mode === 'max';
     const average = this.mode.startsWith('average');
@@ -201,6 +250,18 @@ export class Pool2dGrad extends PoolOp {
     if (!gz.shape.every((n, i) => n === want[i])) throw nodeError(node, `the output gradient is ${shapeToString(gz.shape)}; pooling input ${shapeToString(x.shape)} gives ${shapeToString(want)}`);
     const xd = x.flatData() as ArrayLike<number>;
     const gd = gz.flatData() as ArrayLike<number>;
+    const apart = this.stride[0] >= this.ws[0] && this.stride[1] >= this.ws[1];
+    if (this.mode === 'max' && this.pad[0] === 0 && this.pad[1] === 0 && apart) {
+      // Windows that do not overlap: each input element receives at most one gradient.
+      const out = reuseOrAllocate(outputs[0]!, x.dtype as DType, x.shape);
+      const od = out.data;
+      od.fill(0);
+      forEachMaximum(xd as NDArray['data'], x.size / (H * W), H, W, want[d - 2]!, want[d - 1]!, this.ws, this.stride, (o, k) => {
+        if (k >= 0) od[k] = od[k]! + gd[o]!;
+      });
+      outputs[0]!.value = out;
+      return;
+    }
     const dx = new Float64Array(x.size);
     const max = this.mode === 'max';
     const average = this.mode.startsWith('average');

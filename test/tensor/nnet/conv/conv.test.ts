@@ -62,6 +62,17 @@ describe.each([
     expectAllClose(f([[[[1, 1, 0], [1, 1, 0]]]]) as NDArray, [[[[1, 0, 0], [0, 0, 0]]]], tol);
     expectAllClose(f([[[[0, 2, 5], [2, 1, 5]]]]) as NDArray, [[[[0, 1, 0], [0, 0, 0]]]], tol);
   });
+
+  it('max pooling: NaN wins its window (and takes the gradient); partial windows at the border; overlapping windows add up', () => {
+    const x = sym(4, 'x');
+    const nan = [[[[1, NaN, 3], [4, 5, 6]]]];
+    expect((compile([x], pool2d(x, { ws: [2, 2], ignoreBorder: false }))(nan) as NDArray).toArray()).toEqual([[[[NaN, 6]]]]);
+    const gNan = compile([x], th.gradient.grad(pool2d(x, { ws: [2, 2], ignoreBorder: false }).sum(), x) as TensorVariable);
+    expect((gNan(nan) as NDArray).toArray()).toEqual([[[[0, 1, 0], [0, 0, 1]]]]);
+    // stride 1 with 2×2 windows: the centre maximum of a 3×3 image wins all four windows
+    const gOverlap = compile([x], th.gradient.grad(pool2d(x, { ws: [2, 2], stride: [1, 1] }).sum(), x) as TensorVariable);
+    expect((gOverlap([[[[0, 0, 0], [0, 9, 0], [0, 0, 0]]]]) as NDArray).toArray()).toEqual([[[[0, 0, 0], [0, 4, 0], [0, 0, 0]]]]);
+  });
 });
 
 describe('conv2d and pool2d: float32 and DebugMode', () => {

@@ -360,8 +360,10 @@ export class IncSubtensor extends Op {
     const out = this.inplace ? x : x.copy();
     const region = view(node, this.entries, out, inputs.slice(2));
     const yb = fitValue(node, y, region.shape);
-    if (this.set) mapInto(region, [yb], (v) => v);
-    else mapInto(region, [region, yb], (a, b) => a + b);
+    if (!addContiguous(region, yb, this.set)) {
+      if (this.set) mapInto(region, [yb], (v) => v);
+      else mapInto(region, [region, yb], (a, b) => a + b);
+    }
     outputs[0]!.value = out;
   }
 
@@ -388,6 +390,20 @@ export class IncSubtensor extends Op {
     const [x, y] = node.inputs as [TensorVariable, TensorVariable];
     return [this.makeNode(ex ?? zerosLike(x), ey ?? zerosLike(y), ...node.inputs.slice(2)).outputs[0]!];
   }
+}
+
+/**
+ * region = y (`set`) or region += y, straight over the storage when both are
+ * contiguous, of one dtype whose typed-array store is its conversion (not
+ * bool: a bool store must turn 2 into 1); false when the general loop is needed.
+ */
+function addContiguous(region: NDArray, y: NDArray, set: boolean): boolean {
+  if (region.dtype !== y.dtype || region.dtype === 'bool' || !region.isContiguous() || !y.isContiguous()) return false;
+  const n = region.size;
+  const [rd, ro, yd, yo] = [region.data, region.offset, y.data, y.offset];
+  if (set) rd.set(yd.subarray(yo, yo + n), ro);
+  else for (let i = 0; i < n; i++) rd[ro + i] = rd[ro + i]! + yd[yo + i]!;
+  return true;
 }
 
 /**

@@ -10,13 +10,22 @@
  *   const exp = vectorMath('exp', 'f64x2', { relaxedSimd: wasmFeatures().relaxedSimd });
  *   c.get(addr).mem('v128.load').set(x); exp(c, [x]); …
  *
- * `VECTOR_MATH` holds the emitters without relaxed SIMD (valid everywhere).
- * Methods and measured accuracy are in each function's file.
+ * `VECTOR_MATH` holds the emitters without relaxed SIMD (valid everywhere);
+ * `vectorMath(fn, shape, { relaxedSimd: true })` lets polynomials use
+ * relaxed multiply-add (fused or not, as the engine likes: the accuracy
+ * bounds hold both ways) and must only be used when
+ * `wasmFeatures().relaxedSimd`. pow takes two operands (base, exponent),
+ * every other function one. Each call emits 0.5–3 KB of code (mostly
+ * v128 constants; pow's f32x4 form, two f64 evaluations, about 5.7 KB).
+ * Methods, measured accuracy and speed are in each function's file.
  */
 import type { Code, Local } from '../code.js';
+import { emitErf } from './erf.js';
 import { emitExp, emitExpm1 } from './exp.js';
 import { emitLog, emitLog1p } from './log.js';
 import { emitSigmoid, emitSoftplus, emitTanh } from './logistic.js';
+import { emitPow } from './pow.js';
+import { emitCos, emitSin } from './trig.js';
 import { Vec, type MathOptions, type Shape } from './vec.js';
 
 export type { MathOptions, Shape } from './vec.js';
@@ -34,6 +43,13 @@ const unary =
     return f(v, args[0]!);
   };
 
+const binary =
+  (f: (v: Vec, args: readonly Local[]) => Local): Kernel =>
+  (v, args) => {
+    if (args.length !== 2) throw new Error(`expected 2 operands, got ${args.length}`);
+    return f(v, args);
+  };
+
 const KERNELS = {
   exp: unary(emitExp),
   log: unary(emitLog),
@@ -42,6 +58,10 @@ const KERNELS = {
   log1p: unary(emitLog1p),
   expm1: unary(emitExpm1),
   softplus: unary(emitSoftplus),
+  erf: unary(emitErf),
+  sin: unary(emitSin),
+  cos: unary(emitCos),
+  pow: binary(emitPow),
 } satisfies Record<string, Kernel>;
 
 export type MathFunction = keyof typeof KERNELS;

@@ -12,8 +12,11 @@
  * - log1p: u = 1 + x rounded, and the rounding error x - (u - 1) (exact, by
  *   Fast2Sum) is added to f after scaling by 2^-k, so for k = 0, f is x
  *   exactly; ±0 pass through; x = -1 gives -Inf, x < -1 NaN.
- * Measured (test/wasm/math.test.ts): f64 within 1 ulp of Math.log and
- * Math.log1p; f32 within 1 ulp of the correctly rounded result.
+ * Measured: f64 log 0.71 ulp and log1p 0.92 ulp from the exact value (mpmath,
+ * 16k points), within 1 ulp of Math.log / Math.log1p (tests); f32 within 1
+ * ulp of the correctly rounded result (every float32 with |x| in
+ * [2^-20, 2^12), both signs). Speed: log 3.5 ns/element f64, 1.1 f32
+ * (Math.log loop: ~9–18); log1p 4.6 / 1.6–2.1 (Math.log1p: ~24).
  */
 import type { Local } from '../code.js';
 import { LN2_HI_F32, LN2_HI_F64, LN2_LO_F32, LN2_LO_F64, LOG_F32, LOG_F64 } from './coefficients.js';
@@ -69,8 +72,10 @@ export function emitLog1p(v: Vec, x: Local): Local {
   const u = v.let(v.add(x, 1));
   const roundingError = v.let(v.sub(x, v.sub(u, 1)));
   const p = v.format.mantissaBits;
-  // f + err·2^-k: 2^-k built by subtracting k from the exponent field of 1.
-  const result = v.let(logNormal(v, u, undefined, (kInt) => v.mul(roundingError, v.isub(v.bitsOf(1), v.shl(kInt, p)))));
+  // f + err·2^-k: 2^-k built by subtracting k from the exponent field of 1. Past 2^100 the error is 0
+  // and 2^-k may not be a normal number, so the factor is masked to 0 there.
+  const inverseScale = (kInt: Local) => v.and(v.isub(v.bitsOf(1), v.shl(kInt, p)), v.lt(u, 2 ** 100));
+  const result = v.let(logNormal(v, u, undefined, (kInt) => v.mul(roundingError, inverseScale(kInt))));
   v.ifAny(notPositiveFinite(v, u), result, () => v.select(notPositiveFinite(v, u), logSpecial(v, u), result));
   return v.let(v.select(v.eq(x, 0), x, result)); // log1p(-0) = -0
 }

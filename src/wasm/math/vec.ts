@@ -18,8 +18,8 @@ export type Shape = 'f64x2' | 'f32x4';
 export type Expr = Local | number | (() => void);
 
 type FloatOp = 'add' | 'sub' | 'mul' | 'div' | 'min' | 'max' | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
-type FloatUnary = 'abs' | 'neg' | 'nearest' | 'floor' | 'trunc' | 'sqrt';
-type IntOp = 'add' | 'sub' | 'eq' | 'gt_s' | 'lt_s';
+type FloatUnary = 'abs' | 'neg' | 'trunc';
+type IntOp = 'add' | 'sub' | 'gt_s';
 
 /** IEEE parameters of one lane type. */
 interface Format {
@@ -106,10 +106,7 @@ export class Vec {
   ge = (a: Expr, b: Expr) => this.float('ge', a, b);
   abs = (a: Expr) => this.float('abs', a);
   neg = (a: Expr) => this.float('neg', a);
-  nearest = (a: Expr) => this.float('nearest', a);
-  floor = (a: Expr) => this.float('floor', a);
   trunc = (a: Expr) => this.float('trunc', a);
-  sqrt = (a: Expr) => this.float('sqrt', a);
 
   /** a·b + c; fused (or not: relaxed semantics) when relaxed SIMD is allowed. */
   fma(a: Expr, b: Expr, c: Expr): () => void {
@@ -117,12 +114,20 @@ export class Vec {
     return this.add(this.mul(a, b), c);
   }
 
-  /** Σ coeffs[i]·x^i by Horner's rule (coefficients lowest degree first). */
-  poly(x: Local, coeffs: readonly number[]): () => void {
-    const n = coeffs.length - 1;
-    let acc: Expr = coeffs[n]!;
-    for (let i = n - 1; i >= 0; i--) acc = this.fma(acc, x, coeffs[i]!);
-    return acc as () => void;
+  /**
+   * Σ coeffs[i]·x^i (lowest degree first) by Estrin's scheme: pairs
+   * c[2i] + c[2i+1]·x, then the same on x² recursively. The dependency chain
+   * is about log2(degree) multiply-adds long instead of degree (Horner):
+   * the kernels are latency-bound, so this is what makes them fast.
+   */
+  poly(x: Local, coeffs: readonly Expr[], xSquared?: Local): Expr {
+    if (coeffs.length === 1) return coeffs[0]!;
+    const pairs: Expr[] = [];
+    for (let i = 0; i < coeffs.length; i += 2) {
+      pairs.push(i + 1 < coeffs.length ? this.let(this.fma(coeffs[i + 1]!, x, coeffs[i]!)) : coeffs[i]!);
+    }
+    if (pairs.length === 1) return pairs[0]!;
+    return this.poly(xSquared ?? this.let(this.mul(x, x)), pairs);
   }
 
   /** The same integer in every lane of the shape's integer view. */
@@ -136,9 +141,7 @@ export class Vec {
 
   iadd = (a: Expr, b: Expr) => this.integer('add', a, b);
   isub = (a: Expr, b: Expr) => this.integer('sub', a, b);
-  ieq = (a: Expr, b: Expr) => this.integer('eq', a, b);
   igt = (a: Expr, b: Expr) => this.integer('gt_s', a, b);
-  ilt = (a: Expr, b: Expr) => this.integer('lt_s', a, b);
   /** Shift every lane by a constant bit count. */
   shl = (a: Expr, bits: number) => () => {
     this.push(a);
@@ -164,17 +167,6 @@ export class Vec {
   /** `magnitude` with the sign bit of `sign`. */
   copysign(magnitude: Expr, sign: Expr): () => void {
     return this.select(this.bitsOf(-0), sign, magnitude);
-  }
-
-  /** 2^k for integral float lanes k in the normal exponent range (bits built directly). */
-  pow2(k: Expr): () => void {
-    // The low bits of k + SHIFT hold k; shifting them into the exponent field drops SHIFT's own bits.
-    return this.iadd(this.shl(this.add(k, this.format.shift), this.format.mantissaBits), this.bitsOf(1));
-  }
-
-  /** Integral float lanes (|k| < 2^(mantissaBits-1)) as integers of the lane width. */
-  toInt(k: Expr): () => void {
-    return this.isub(this.add(k, this.format.shift), this.bitsOf(this.format.shift));
   }
 
   /** Integer lanes (|i| < 2^(mantissaBits-1)) as floats of the lane width. */

@@ -20,13 +20,23 @@ export interface Label {
 
 const BLOCK_VOID = 0x40;
 
+/** A called function: one defined in the module (by its position among them) or an import (by its key). */
+export type CallTarget = { readonly defined: number } | { readonly imported: string };
+
+/** What a body asks of its module: an index for an imported function (declared on first use). */
+export interface ImportRegistry {
+  importFunction(module: string, name: string, params: readonly ValType[], results: readonly ValType[]): string;
+}
+
 export class Code {
   private readonly body = new ByteWriter();
   private readonly localTypes: ValType[] = [];
   private readonly open: Label[] = [];
+  /** Calls whose function index is known only when the module is encoded (imports come first). */
+  private readonly calls: { at: number; target: CallTarget }[] = [];
   readonly params: readonly Local[];
 
-  constructor(params: readonly ValType[], readonly results: readonly ValType[]) {
+  constructor(params: readonly ValType[], readonly results: readonly ValType[], private readonly registry?: ImportRegistry) {
     this.params = params.map((type, index) => ({ index, type }));
   }
 
@@ -135,8 +145,21 @@ export class Code {
     return this;
   }
 
+  /** Calls the module's function `functionIndex` (as `ModuleBuilder.func` returned it). */
   call(functionIndex: number): this {
-    this.body.byte(0x10).u32(functionIndex);
+    return this.callTarget({ defined: functionIndex });
+  }
+
+  /** Calls a function the module imports (declared on first use, e.g. `math.sin`). */
+  callImport(module: string, name: string, params: readonly ValType[], results: readonly ValType[]): this {
+    if (this.registry === undefined) throw new Error(`callImport(${module}.${name}): this body belongs to no module`);
+    return this.callTarget({ imported: this.registry.importFunction(module, name, params, results) });
+  }
+
+  private callTarget(target: CallTarget): this {
+    this.body.byte(0x10);
+    this.calls.push({ at: this.body.length, target });
+    this.body.paddedU32(0);
     return this;
   }
 
@@ -199,9 +222,10 @@ export class Code {
     return this;
   }
 
-  /** The encoded body: local declarations, instructions and the final `end`. */
-  encode(): ByteWriter {
+  /** The encoded body: local declarations, instructions and the final `end`; `resolve` gives each call's final function index. */
+  encode(resolve: (target: CallTarget) => number = (t) => ('defined' in t ? t.defined : 0)): ByteWriter {
     if (this.open.length !== 0) throw new Error(`function body has ${this.open.length} unclosed block(s)`);
+    for (const { at, target } of this.calls) this.body.patchU32(at, resolve(target));
     const out = new ByteWriter();
     // Consecutive locals of one type are declared as one run.
     const runs: [number, ValType][] = [];

@@ -38,6 +38,21 @@ export class ByteWriter {
     return this;
   }
 
+  /**
+   * An unsigned LEB128 always 5 bytes long (the format allows padding):
+   * a placeholder patched later with `patchU32`.
+   */
+  paddedU32(n: number): this {
+    for (let k = 0; k < 4; k++) this.byte(((n >>> (7 * k)) & 0x7f) | 0x80);
+    return this.byte((n >>> 28) & 0x0f);
+  }
+
+  /** Overwrites the 5-byte LEB128 written by `paddedU32` at `at`. */
+  patchU32(at: number, n: number): void {
+    for (let k = 0; k < 4; k++) this.buf[at + k] = ((n >>> (7 * k)) & 0x7f) | 0x80;
+    this.buf[at + 4] = (n >>> 28) & 0x0f;
+  }
+
   /** Signed LEB128 of an integer in [-2^31, 2^32) (i32 constants are taken modulo 2^32). */
   s32(n: number): this {
     if (!Number.isInteger(n) || n < -0x80000000 || n > 0xffffffff) throw new RangeError(`i32 out of range: ${n}`);

@@ -36,7 +36,16 @@ export function ensureMemory(bytes: number): void {
   mem.grow(pages);
 }
 
+/**
+ * What every kernel module may import: the shared memory, and the JS math
+ * functions rare lanes fall back to (sin and cos of huge arguments). Worker
+ * threads build the same object (threads.ts).
+ */
+export function kernelImports(): Record<string, Record<string, unknown>> {
+  return { env: { memory: wasmMemory() }, math: { sin: Math.sin, cos: Math.cos } };
+}
+
 /** Instantiates a kernel module against the shared memory. */
 export function instantiate(module: WebAssembly.Module): Record<string, unknown> {
-  return new WebAssembly.Instance(module, { env: { memory: wasmMemory() } }).exports;
+  return new WebAssembly.Instance(module, kernelImports()).exports;
 }

@@ -12,7 +12,7 @@
  */
 import { Worker, MessageChannel, type MessagePort } from 'node:worker_threads';
 import { config } from '../config.js';
-import { wasmMemory } from './memory.js';
+import { kernelImports, wasmMemory } from './memory.js';
 
 /** A module every thread can run: its id in the pool and its export names. */
 export interface SharedModule {
@@ -73,7 +73,7 @@ for (;;) {
       const msg = receiveMessageOnPort(port);
       if (msg === undefined) throw new Error('module ' + id + ' was never posted');
       const { id: mid, module, exportNames } = msg.message;
-      const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+      const exports = new WebAssembly.Instance(module, { env: { memory }, math: { sin: Math.sin, cos: Math.cos } }).exports;
       instances.set(mid, exportNames.map((n) => exports[n]));
     }
     instances.get(id)[ctl[${EXPORT}]](...args.subarray(0, ctl[${NARGS}]));
@@ -92,7 +92,7 @@ const modules: SharedModule[] = [];
 /** Compiles `bytes` once and makes the module runnable on every thread. */
 export function shareModule(bytes: Uint8Array): SharedModule {
   const module = new WebAssembly.Module(bytes);
-  const exports = new WebAssembly.Instance(module, { env: { memory: wasmMemory() } }).exports as SharedModule['exports'];
+  const exports = new WebAssembly.Instance(module, kernelImports()).exports as SharedModule['exports'];
   const shared: SharedModule = { id: modules.length, module, exportNames: Object.keys(exports), exports };
   modules.push(shared);
   return shared;

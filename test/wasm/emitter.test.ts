@@ -100,6 +100,20 @@ describe('modules', () => {
     expect(f(1, 2)).toBe(12);
   });
 
+  it('imported functions, declared on first use, take the first indices; calls and exports follow', () => {
+    const m = new ModuleBuilder();
+    const twice = m.func('twice', ['f64'], ['f64'], false);
+    twice.code.get(twice.code.params[0]!).f64(2).op('f64.mul');
+    const main = m.func('f', ['f64'], ['f64']).code;
+    // (declared after `twice` was defined: every index shifts at encoding)
+    main.get(main.params[0]!).call(twice.index).callImport('js', 'sqrt', ['f64'], ['f64']).call(twice.index);
+    const bytes = m.encode();
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { js: { sqrt: Math.sqrt } });
+    expect((instance.exports['f'] as (x: number) => number)(8)).toBe(8);
+    expect(() => m.importFunction('js', 'sqrt', ['f32'], ['f32'])).toThrow(/two signatures/);
+    expect(() => new Code([], []).callImport('js', 'sqrt', ['f64'], ['f64'])).toThrow(/no module/);
+  });
+
   it('refuses unbalanced blocks and branches to closed labels', () => {
     const c = new Code([], []);
     const label = c.block();

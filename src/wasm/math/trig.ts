@@ -10,12 +10,10 @@
  *
  * Range: for |x| < 2^21·π/2 ≈ 3.29e6 the products k·PIO2_1 and k·PIO2_2 are
  * exact and the results are within 2 ulp (test/wasm/math.test.ts sweeps up to 1e6
- * and random values up to 3e6). Beyond that, up to 2^51, the reduction degrades
- * gracefully: k·PIO2_1 rounds, so the absolute error is at most about
- * |x|·2^-52 (tested at 1e9 and 1e14). From 2^51 on (where consecutive
- * doubles are 0.5 or more apart and sin has no meaningful value at the
- * reduction's precision) the result is NaN — on purpose, tested, never a
- * silently wrong number. ±0 give sin ±0 and cos 1; ±Inf and NaN give NaN.
+ * and random values up to 3e6). Lanes beyond that (rare: a branch skipped
+ * when no lane needs it) call the imported Math.sin / Math.cos, whose
+ * reduction is exact for every double — so the kernels equal the JS
+ * executor there. ±0 give sin ±0 and cos 1; ±Inf and NaN give NaN.
  *
  * f32: computed in f64 (both halves of the f32x4 promoted, then demoted):
  * equal to the correctly rounded float32 on every float32 with |x| in
@@ -29,8 +27,8 @@ import { COS_F64, PIO2_1, PIO2_2, PIO2_3, SIN_F64, TWO_OVER_PI } from './coeffic
 import { viaF64 } from './promote.js';
 import type { Expr, Vec } from './vec.js';
 
-/** |x| from which the result is NaN: k no longer fits the SHIFT trick. */
-const LIMIT = 2 ** 51;
+/** |x| from which the three-part reduction is no longer exact: such lanes call Math.sin / Math.cos. */
+const EXACT_LIMIT = 2 ** 21 * (Math.PI / 2);
 
 function emitTrig(v: Vec, x: Local, quadrantOffset: 0 | 1): Local {
   if (!v.isF64) return viaF64(v, x, (w, y) => emitTrig(w, y, quadrantOffset));
@@ -48,9 +46,24 @@ function emitTrig(v: Vec, x: Local, quadrantOffset: 0 | 1): Local {
   const odd = v.shrS(v.shl(quadrant, 63), 63); // all ones where the quadrant is odd
   const negate = v.and(v.shl(quadrant, 62), v.bitsOf(-0)); // the sign bit where quadrant & 2
   const value: Expr = v.raw('v128.xor', v.select(odd, cos, sin), negate);
-  const inRange = v.select(v.lt(v.abs(x), LIMIT), value, NaN);
   // sin(-0) = -0: r + r·z·S(z) adds a +0 correction to r = -0, which gives +0.
-  return v.let(quadrantOffset === 0 ? v.select(v.eq(x, 0), x, inRange) : inRange);
+  const result = v.let(quadrantOffset === 0 ? v.select(v.eq(x, 0), x, value) : value);
+  largeArguments(v, x, result, quadrantOffset === 0 ? 'sin' : 'cos');
+  return result;
+}
+
+/** Replaces the lanes of `result` whose |x| is past the exact reduction by the imported JS function's value. */
+function largeArguments(v: Vec, x: Local, result: Local, fn: 'sin' | 'cos'): void {
+  const c = v.c;
+  c.get(x).op('f64x2.abs').splatConst('f64x2', EXACT_LIMIT).op('f64x2.ge').op('v128.any_true');
+  c.if_();
+  for (const lane of [0, 1]) {
+    c.get(x).lane('f64x2.extract_lane', lane).op('f64.abs').f64(EXACT_LIMIT).op('f64.ge');
+    c.if_();
+    c.get(result).get(x).lane('f64x2.extract_lane', lane).callImport('math', fn, ['f64'], ['f64']).lane('f64x2.replace_lane', lane).set(result);
+    c.end();
+  }
+  c.end();
 }
 
 export const emitSin = (v: Vec, x: Local): Local => emitTrig(v, x, 0);

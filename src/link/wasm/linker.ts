@@ -26,7 +26,7 @@ import { FusedReduce } from '../../tensor/fused.js';
 import { renderWasmReduce } from './renderReduce.js';
 import { opCost } from './vectorOps.js';
 import { runParallel, threadCount } from '../../wasm/threads.js';
-import { renderWasmKernel } from './renderKernel.js';
+import { renderWasmKernel, type WasmKernel } from './renderKernel.js';
 import { Staging } from './staging.js';
 
 let kernelRuns = 0;
@@ -60,15 +60,36 @@ function kernelCost(kernel: ElementwiseKernel): number {
   return cost;
 }
 
+/** A thunk's own table of rendered kernels, keyed by small integers (no string building per call). */
+class KernelTable {
+  private readonly kernels = new Map<number, WasmKernel>();
+  constructor(private readonly kernel: ElementwiseKernel) {}
+
+  get(rowBroadcast: readonly boolean[], levels: number): WasmKernel {
+    let key = levels;
+    for (let i = 0; i < rowBroadcast.length; i++) key = key * 2 + (rowBroadcast[i] ? 1 : 0);
+    let k = rowBroadcast.length > 40 ? undefined : this.kernels.get(key);
+    if (k === undefined) {
+      k = renderWasmKernel(this.kernel, rowBroadcast, levels)!;
+      if (rowBroadcast.length <= 40) this.kernels.set(key, k);
+    }
+    return k;
+  }
+}
+
 function wasmElementwiseThunk(node: Apply): Thunk | null {
   const kernel = kernelOfNode(node);
   if (kernel === null) return null;
   const js = elementwiseThunk(node)!;
   if (renderWasmKernel(kernel, kernel.inputDtypes.map(() => false)) === null) return js;
   const nOut = kernel.outputDtypes.length;
+  const nIn = kernel.inputDtypes.length;
   const staging = new Staging();
+  const table = new KernelTable(kernel);
   const cost = kernelCost(kernel);
   const itemBytes = kernel.outputDtypes[0] === 'float64' ? 8 : 4;
+  const scalar: boolean[] = new Array(nIn).fill(false);
+  const args: number[] = [];
   return (inputs, cells: OutputCell[]) => {
     const arrays = inputs as readonly NDArray[];
     const shape = elemwiseOutputShape(node, arrays);
@@ -78,28 +99,47 @@ function wasmElementwiseThunk(node: Apply): Thunk | null {
     for (let o = 0; o < nOut; o++) {
       outs.push(o === 0 ? outputBuffer(node.op, cells[0]!, kernel.outputDtypes[0]!, shape, arrays) : reuseOrAllocate(cells[o]!, kernel.outputDtypes[o]!, shape));
     }
-    const strides = [...outs.map((o) => o.strides as number[]), ...arrays.map((a) => (a.size === 1 ? shape.map(() => 0) : inputStrides(a, shape)))];
-    const layout = collapseLayout(shape, strides);
-    const rank = layout.shape.length;
-    // Rows of contiguous (or row-constant) data under at most three outer levels; anything else is the JS executor's.
-    if (rank > MAX_RANK || layout.strides.some((s, k) => s[rank - 1] !== 1 && (k < nOut || s[rank - 1] !== 0))) {
-      for (let o = 0; o < nOut; o++) cells[o]!.value = outs[o];
-      return js(inputs, cells);
+    // The common case first: every array contiguous over the whole shape, or a single value — one flat row.
+    let flat = true;
+    for (let i = 0; i < nIn && flat; i++) {
+      const a = arrays[i]!;
+      scalar[i] = a.size === 1;
+      flat = scalar[i]! || (a.size === n && a.isContiguous());
     }
-    const levels = Math.max(1, rank - 1);
-    const rowBroadcast = arrays.map((_, i) => layout.strides[nOut + i]![rank - 1] === 0);
-    const wasm = renderWasmKernel(kernel, rowBroadcast, levels)!;
-    const cols = layout.shape[rank - 1]!;
-    const operands = [...outs, ...arrays];
-    const args: number[] = [];
-    for (let k = 0; k < operands.length; k++) args.push(staging.address(operands[k]!, k < nOut));
-    for (let l = 0; l < levels; l++) for (let k = 0; k < operands.length; k++) args.push(rank > 1 ? layout.strides[k]![l]! * itemBytes : 0);
-    for (let l = 1; l < levels; l++) args.push(layout.shape[l]!);
-    const outer = rank > 1 ? layout.shape[0]! : 1;
+    let wasm: WasmKernel;
+    let outer = 1;
+    let cols = n;
+    args.length = 0;
+    if (flat) {
+      wasm = table.get(scalar, 1);
+      for (let k = 0; k < nOut + nIn; k++) args.push(staging.address(k < nOut ? outs[k]! : arrays[k - nOut]!, k < nOut, k));
+      for (let k = 0; k < nOut + nIn; k++) args.push(0);
+    } else {
+      const strides = [...outs.map((o) => o.strides as number[]), ...arrays.map((a) => (a.size === 1 ? shape.map(() => 0) : inputStrides(a, shape)))];
+      const layout = collapseLayout(shape, strides);
+      const rank = layout.shape.length;
+      // Rows of contiguous (or row-constant) data under at most three outer levels; anything else is the JS executor's.
+      if (rank > MAX_RANK || layout.strides.some((st, k) => st[rank - 1] !== 1 && (k < nOut || st[rank - 1] !== 0))) {
+        for (let o = 0; o < nOut; o++) cells[o]!.value = outs[o];
+        return js(inputs, cells);
+      }
+      const levels = Math.max(1, rank - 1);
+      wasm = table.get(
+        arrays.map((_, i) => layout.strides[nOut + i]![rank - 1] === 0),
+        levels,
+      );
+      cols = layout.shape[rank - 1]!;
+      outer = rank > 1 ? layout.shape[0]! : 1;
+      for (let k = 0; k < nOut + nIn; k++) args.push(staging.address(k < nOut ? outs[k]! : arrays[k - nOut]!, k < nOut, k));
+      for (let l = 0; l < levels; l++) for (let k = 0; k < nOut + nIn; k++) args.push(rank > 1 ? layout.strides[k]![l]! * itemBytes : 0);
+      for (let l = 1; l < levels; l++) args.push(layout.shape[l]!);
+    }
     const threads = n >= PARALLEL_MIN_ELEMENTS ? threadCount() : 1;
     try {
-      if (threads === 1) wasm.module.exports[wasm.name]!(...args, 0, outer, 0, cols);
-      else runParallel(wasm.module, wasm.name, splitWork(args, outer, cols, threads, wasm.lanes));
+      if (threads === 1) {
+        args.push(0, outer, 0, cols);
+        wasm.module.exports[wasm.name]!(...args);
+      } else runParallel(wasm.module, wasm.name, splitWork(args, outer, cols, threads, wasm.lanes));
     } finally {
       staging.finish();
     }
@@ -146,7 +186,7 @@ function wasmReduceThunk(node: Apply): Thunk | null {
       acc.fill(identity);
       const args: number[] = [wasmAddress(acc), outRow * 8];
       try {
-        for (const a of arrays) args.push(staging.address(a, false));
+        for (let i = 0; i < arrays.length; i++) args.push(staging.address(arrays[i]!, false, i));
         for (let i = 0; i < arrays.length; i++) args.push(rank === 2 ? layout.strides[i + 1]![0]! * itemBytes : 0);
         wasm.module.exports[wasm.name]!(...args, 0, rows, cols);
       } finally {

@@ -17,41 +17,56 @@
  */
 import { MEMORY_IMPORT } from './memory.js';
 import { ModuleBuilder } from './module.js';
-import type { WasmFeatures } from './features.js';
-import { DEFAULT_BLOCKING, checkBlocking, packABytes, packBBytes, type GemmBlocking } from './gemm/blocking.js';
+import { wasmFeatures, type WasmFeatures } from './features.js';
+import {
+  BLOCKING_FMA,
+  BLOCKING_MUL_ADD,
+  checkBlocking,
+  packABytes,
+  packBBytes,
+  type GemmBlocking,
+  type GemmBlockings,
+} from './gemm/blocking.js';
 import { F32, F64, type FloatKind } from './gemm/float-kind.js';
 import { emitMicroKernel } from './gemm/micro-kernel.js';
 import { emitPack } from './gemm/pack.js';
 import { emitEdgeCopy, emitGemm } from './gemm/driver.js';
 import { emitGemv } from './gemm/gemv.js';
 
-export type { GemmBlocking } from './gemm/blocking.js';
-export { DEFAULT_BLOCKING as GEMM_BLOCKING } from './gemm/blocking.js';
+export type { GemmBlocking, GemmBlockings } from './gemm/blocking.js';
 
 export type GemmDType = 'f32' | 'f64';
 
-/** Scratch bytes gemm_f32 needs at packA / packB (with the default blocking). */
-export const GEMM_PACK_A_BYTES_F32 = packABytes(F32, DEFAULT_BLOCKING.f32);
-export const GEMM_PACK_B_BYTES_F32 = packBBytes(F32, DEFAULT_BLOCKING.f32);
-/** Scratch bytes gemm_f64 needs at packA / packB (with the default blocking). */
-export const GEMM_PACK_A_BYTES_F64 = packABytes(F64, DEFAULT_BLOCKING.f64);
-export const GEMM_PACK_B_BYTES_F64 = packBBytes(F64, DEFAULT_BLOCKING.f64);
+/** The blocking buildGemmModule uses by default for these features (the tile depends on FMA). */
+export function gemmBlocking(features: WasmFeatures): GemmBlockings {
+  return features.relaxedSimd ? BLOCKING_FMA : BLOCKING_MUL_ADD;
+}
 
-/** Scratch bytes for packA and packB of one dtype under a given blocking. */
-export function gemmPackBytes(dtype: GemmDType, blocking: GemmBlocking = DEFAULT_BLOCKING[dtype]): { packA: number; packB: number } {
+/** Scratch bytes for packA and packB of one dtype under a blocking (by default the one this runtime's module uses). */
+export function gemmPackBytes(
+  dtype: GemmDType,
+  blocking: GemmBlocking = gemmBlocking(wasmFeatures())[dtype],
+): { packA: number; packB: number } {
   const kind = dtype === 'f32' ? F32 : F64;
   return { packA: packABytes(kind, blocking), packB: packBBytes(kind, blocking) };
 }
+
+const largest = (dtype: GemmDType, part: 'packA' | 'packB') =>
+  Math.max(gemmPackBytes(dtype, BLOCKING_MUL_ADD[dtype])[part], gemmPackBytes(dtype, BLOCKING_FMA[dtype])[part]);
+
+/** Scratch bytes gemm_f32 needs at packA / packB (enough for either default blocking). */
+export const GEMM_PACK_A_BYTES_F32 = largest('f32', 'packA');
+export const GEMM_PACK_B_BYTES_F32 = largest('f32', 'packB');
+/** Scratch bytes gemm_f64 needs at packA / packB (enough for either default blocking). */
+export const GEMM_PACK_A_BYTES_F64 = largest('f64', 'packA');
+export const GEMM_PACK_B_BYTES_F64 = largest('f64', 'packB');
 
 /**
  * The module's bytes. Fused multiply-add (relaxed SIMD) is used exactly when
  * `features.relaxedSimd`; `blocking` overrides the tuned parameters (for
  * benchmarks; the pack sizes then come from `gemmPackBytes`).
  */
-export function buildGemmModule(
-  features: WasmFeatures,
-  blocking: { readonly f32: GemmBlocking; readonly f64: GemmBlocking } = DEFAULT_BLOCKING,
-): Uint8Array {
+export function buildGemmModule(features: WasmFeatures, blocking: GemmBlockings = gemmBlocking(features)): Uint8Array {
   if (!features.simd) throw new Error('buildGemmModule needs WebAssembly SIMD');
   const mb = new ModuleBuilder().importMemory(MEMORY_IMPORT);
   const fma = features.relaxedSimd;

@@ -8,8 +8,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   buildGemmModule,
+  gemmBlocking,
   gemmPackBytes,
-  GEMM_BLOCKING,
   GEMM_PACK_A_BYTES_F32,
   GEMM_PACK_A_BYTES_F64,
   GEMM_PACK_B_BYTES_F32,
@@ -21,11 +21,12 @@ import { instantiate, memoryBuffer } from '../../src/wasm/memory.js';
 import { heapAlloc, heapFree } from '../../src/wasm/heap.js';
 
 type Kernel = (...args: number[]) => void;
-type Layout = 'row' | 'col' | 'gap' | 'broadcast';
+type Layout = 'row' | 'col' | 'gap' | 'broadcast' | 'reversed';
 
 const DTYPES: GemmDType[] = ['f32', 'f64'];
+const GEMM_BLOCKING = gemmBlocking(wasmFeatures());
 const EPS = { f32: 2 ** -23, f64: 2 ** -52 };
-const Typed = { f32: Float32Array, f64: Float64Array };
+const BYTES = { f32: 4, f64: 8 };
 const EDGE_SIZES = [1, 2, 3, 5, 7, 8, 9, 17, 31, 33, 64, 65, 100, 257];
 
 let exports: Record<string, Kernel>;
@@ -49,25 +50,31 @@ function rng(seed: number): () => number {
   };
 }
 
-/** A rows×cols matrix stored with the given layout: element (i, j) at data[i*s0 + j*s1]. */
+/** A rows×cols matrix stored with the given layout: element (i, j) at data[origin + i*s0 + j*s1]. */
 interface Strided {
   rows: number;
   cols: number;
   s0: number;
   s1: number;
+  origin: number;
   data: Float64Array;
 }
 
 function strided(rows: number, cols: number, layout: Layout, dtype: GemmDType, random: () => number): Strided {
   const [s0, s1] =
-    layout === 'row' ? [cols, 1] : layout === 'col' ? [1, rows] : layout === 'gap' ? [2 * cols + 3, 2] : [1, 0];
-  const length = rows === 0 || cols === 0 ? 1 : (rows - 1) * s0 + (cols - 1) * s1 + 1;
+    layout === 'row' ? [cols, 1]
+    : layout === 'col' ? [1, rows]
+    : layout === 'gap' ? [2 * cols + 3, 2]
+    : layout === 'broadcast' ? [1, 0]
+    : [-cols, -1];
+  const length = rows === 0 || cols === 0 ? 1 : (rows - 1) * Math.abs(s0) + (cols - 1) * Math.abs(s1) + 1;
+  const origin = layout === 'reversed' ? length - 1 : 0;
   const data = new Float64Array(length);
   for (let i = 0; i < length; i++) data[i] = dtype === 'f32' ? Math.fround(random() * 2 - 1) : random() * 2 - 1;
-  return { rows, cols, s0, s1, data };
+  return { rows, cols, s0, s1, origin, data };
 }
 
-const at = (x: Strided, i: number, j: number) => x.data[i * x.s0 + j * x.s1]!;
+const at = (x: Strided, i: number, j: number) => x.data[x.origin + i * x.s0 + j * x.s1]!;
 
 /** The plain loop in float64, and Σ|a·b| per element for the error bound. */
 function reference(a: Strided, b: Strided): { value: Float64Array; magnitude: Float64Array } {
@@ -90,10 +97,15 @@ function reference(a: Strided, b: Strided): { value: Float64Array; magnitude: Fl
   return { value, magnitude };
 }
 
+/** A typed-array view of the memory. */
+function view(dtype: GemmDType, offset: number, length: number): Float32Array | Float64Array {
+  return dtype === 'f32' ? new Float32Array(memoryBuffer(), offset, length) : new Float64Array(memoryBuffer(), offset, length);
+}
+
 /** Copies `values` into a fresh block of the memory. */
 function place(dtype: GemmDType, values: ArrayLike<number>): number {
-  const offset = heapAlloc(Math.max(1, values.length) * Typed[dtype].BYTES_PER_ELEMENT);
-  new Typed[dtype](memoryBuffer(), offset, values.length).set(values);
+  const offset = heapAlloc(Math.max(1, values.length) * BYTES[dtype]);
+  view(dtype, offset, values.length).set(values);
   return offset;
 }
 
@@ -108,8 +120,9 @@ function runGemm(dtype: GemmDType, a: Strided, b: Strided, j0 = 0, j1 = b.cols, 
   const aAt = place(dtype, a.data);
   const bAt = place(dtype, b.data);
   const cAt = place(dtype, new Float64Array(m * ldc).fill(SENTINEL));
-  exports[`gemm_${dtype}`]!(aAt, a.s0, a.s1, bAt, b.s0, b.s1, cAt, ldc, m, b.cols, a.cols, j0, j1, packs[dtype].a, packs[dtype].b);
-  const c = Float64Array.from(new Typed[dtype](memoryBuffer(), cAt, m * ldc));
+  const E = BYTES[dtype];
+  exports[`gemm_${dtype}`]!(aAt + a.origin * E, a.s0, a.s1, bAt + b.origin * E, b.s0, b.s1, cAt, ldc, m, b.cols, a.cols, j0, j1, packs[dtype].a, packs[dtype].b);
+  const c = Float64Array.from(view(dtype, cAt, m * ldc));
   for (const o of [aAt, bAt, cAt]) heapFree(o);
   return c;
 }
@@ -137,9 +150,13 @@ function expectProduct(dtype: GemmDType, a: Strided, b: Strided, c: Float64Array
 
 describe('gemm', () => {
   it('states its scratch sizes', () => {
-    expect(GEMM_PACK_A_BYTES_F32).toBe(gemmPackBytes('f32').packA);
-    expect(GEMM_PACK_B_BYTES_F64).toBe(gemmPackBytes('f64').packB);
-    for (const d of DTYPES) expect(GEMM_BLOCKING[d].nr % (d === 'f32' ? 4 : 2)).toBe(0);
+    for (const relaxedSimd of [false, true]) {
+      const blocking = gemmBlocking({ ...wasmFeatures(), relaxedSimd });
+      expect(GEMM_PACK_A_BYTES_F32).toBeGreaterThanOrEqual(gemmPackBytes('f32', blocking.f32).packA);
+      expect(GEMM_PACK_B_BYTES_F32).toBeGreaterThanOrEqual(gemmPackBytes('f32', blocking.f32).packB);
+      expect(GEMM_PACK_A_BYTES_F64).toBeGreaterThanOrEqual(gemmPackBytes('f64', blocking.f64).packA);
+      expect(GEMM_PACK_B_BYTES_F64).toBeGreaterThanOrEqual(gemmPackBytes('f64', blocking.f64).packB);
+    }
   });
 
   it('matches a plain loop on edge sizes, all layouts', () => {
@@ -170,6 +187,17 @@ describe('gemm', () => {
         const b = strided(k, n, 'col', dtype, random);
         expectProduct(dtype, a, b, runGemm(dtype, a, b));
       }
+    }
+  });
+
+  it('handles negative strides (reversed operands)', () => {
+    const random = rng(11);
+    for (const dtype of DTYPES) {
+      const a = strided(14, 37, 'reversed', dtype, random);
+      const b = strided(37, 19, 'reversed', dtype, random);
+      expectProduct(dtype, a, b, runGemm(dtype, a, b));
+      const y = strided(37, 19, 'row', dtype, random);
+      expectProduct(dtype, a, y, runGemm(dtype, a, y));
     }
   });
 
@@ -222,7 +250,7 @@ describe('gemm', () => {
       }
       // Rows 5..5+r alone (A starts further on, m smaller): same bits as in the full product.
       for (const rows of [1, 3, 11]) {
-        const sub: Strided = { ...a, rows, data: a.data.subarray(5 * a.s0) };
+        const sub: Strided = { ...a, rows, origin: 5 * a.s0 };
         const part = runGemm(dtype, sub, b, 2, 31);
         for (let i = 0; i < rows; i++) {
           for (let j = 2; j < 31; j++) expect(Object.is(part[i * n + j], full[(i + 5) * n + j])).toBe(true);
@@ -270,8 +298,8 @@ describe('gemm', () => {
 
   it('rounds float32 like float32 accumulation, not float64', () => {
     // 1 + 2^-24 + 2^-24: in float32 each addition rounds back to 1.
-    const a: Strided = { rows: 1, cols: 3, s0: 3, s1: 1, data: Float64Array.from([1, 2 ** -24, 2 ** -24]) };
-    const b: Strided = { rows: 3, cols: 1, s0: 1, s1: 1, data: Float64Array.from([1, 1, 1]) };
+    const a: Strided = { rows: 1, cols: 3, s0: 3, s1: 1, origin: 0, data: Float64Array.from([1, 2 ** -24, 2 ** -24]) };
+    const b: Strided = { rows: 3, cols: 1, s0: 1, s1: 1, origin: 0, data: Float64Array.from([1, 1, 1]) };
     expect(runGemm('f32', a, b)[0]).toBe(1);
     expect(runGemm('f64', a, b)[0]).toBe(1 + 2 ** -23);
   });
@@ -282,8 +310,8 @@ describe('gemv', () => {
     const aAt = place(dtype, a.data);
     const xAt = place(dtype, x);
     const yAt = place(dtype, new Float64Array(a.rows).fill(SENTINEL));
-    exports[`gemv_${dtype}`]!(aAt, a.s0, a.s1, xAt, xs, yAt, a.rows, a.cols);
-    const y = Float64Array.from(new Typed[dtype](memoryBuffer(), yAt, a.rows));
+    exports[`gemv_${dtype}`]!(aAt + a.origin * BYTES[dtype], a.s0, a.s1, xAt, xs, yAt, a.rows, a.cols);
+    const y = Float64Array.from(view(dtype, yAt, a.rows));
     for (const o of [aAt, xAt, yAt]) heapFree(o);
     return y;
   }
@@ -291,7 +319,7 @@ describe('gemv', () => {
   it('matches a plain loop for every layout of A and strides of x', () => {
     const random = rng(8);
     for (const dtype of DTYPES) {
-      for (const layout of ['row', 'col', 'gap', 'broadcast'] as Layout[]) {
+      for (const layout of ['row', 'col', 'gap', 'broadcast', 'reversed'] as Layout[]) {
         for (const xs of [1, 2]) {
           for (const [m, k] of [[1, 1], [3, 5], [4, 8], [17, 33], [65, 100], [100, 257], [7, 0], [0, 3]]) {
             const a = strided(m!, k!, layout, dtype, random);

@@ -20,9 +20,27 @@ export interface GemmBlocking {
   readonly unroll: number;
 }
 
-export const DEFAULT_BLOCKING: { readonly f32: GemmBlocking; readonly f64: GemmBlocking } = {
-  f32: { mr: 4, nr: 8, kc: 256, mc: 128, nc: 2048, unroll: 4 },
-  f64: { mr: 4, nr: 4, kc: 256, mc: 64, nc: 2048, unroll: 4 },
+export interface GemmBlockings {
+  readonly f32: GemmBlocking;
+  readonly f64: GemmBlocking;
+}
+
+/**
+ * Multiply then add needs a temporary register per product, so the tile
+ * that fits V8's 15 allocatable xmm registers is 5 rows: 10 accumulators +
+ * 2 B vectors + the A splat + the product (f32 5×8, f64 5×4). Unrolling the
+ * k loop made V8 hoist every load of the copies to the top and spill, so
+ * the loop is not unrolled. KC/MC/NC barely matter between 128 and 512 here.
+ */
+export const BLOCKING_MUL_ADD: GemmBlockings = {
+  f32: { mr: 5, nr: 8, kc: 256, mc: 120, nc: 2048, unroll: 1 },
+  f64: { mr: 5, nr: 4, kc: 256, mc: 120, nc: 2048, unroll: 1 },
+};
+
+/** With fused multiply-add no temporary is needed, and a sixth row fits (f32 6×8, f64 6×4). */
+export const BLOCKING_FMA: GemmBlockings = {
+  f32: { mr: 6, nr: 8, kc: 256, mc: 120, nc: 2048, unroll: 1 },
+  f64: { mr: 6, nr: 4, kc: 256, mc: 120, nc: 2048, unroll: 1 },
 };
 
 /** Bytes of packA: the packed MC×KC block, then one MR×NR tile for edge results. */

@@ -12,10 +12,12 @@ import type { Local } from '../code.js';
 import { pushMin, type FloatKind } from './float-kind.js';
 import type { GemmBlocking } from './blocking.js';
 
+/** Function indices of the pieces the driver calls. */
 export interface GemmParts {
   readonly kernel: number;
   readonly packA: number;
   readonly packB: number;
+  readonly edge: number;
 }
 
 /** Adds `edge_<dtype>(tile, c, ldcBytes, rows, cols, accumulate)`: C[r, j] (+)= tile[r, j] for the real part of a tile. */
@@ -49,35 +51,36 @@ export function emitEdgeCopy(mb: ModuleBuilder, kind: FloatKind, b: GemmBlocking
  * Adds the exported `gemm_<dtype>(a, as0, as1, b, bs0, bs1, c, ldc, m, n, k, j0, j1, packA, packB)`:
  * C[i, j] = Σ_p A[i, p]·B[p, j] for i < m, j0 ≤ j < j1 (strides in elements).
  */
-export function emitGemm(mb: ModuleBuilder, kind: FloatKind, b: GemmBlocking, parts: GemmParts & { edge: number }): void {
+export function emitGemm(mb: ModuleBuilder, kind: FloatKind, b: GemmBlocking, parts: GemmParts): void {
   const { code: c } = mb.func(`gemm_${kind.name}`, Array(15).fill('i32'), []);
   const [a, as0, as1, bAddr, bs0, bs1, cAddr, ldc, m, , k, j0, j1, packA, packB] = c.params as Local[] as [
     Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local,
   ];
   const E = kind.bytes;
   const local = () => c.local('i32');
-  const [jc, nc, pc, kcLen, ic, mc, jr, nr, ir, mr, accumulate, ldcBytes, scratch, tileC, panelA, panelB, limit, left] =
-    Array.from({ length: 18 }, local) as Local[];
-  const [jcR, jrR, icR, irR] = [jc!, jr!, ic!, ir!];
+  // Block starts (jc, pc, ic, jr, ir) and their clipped lengths (nc, kcLen, mc, nr, mr).
+  const [jc, nc, pc, kcLen, ic, mc, jr, nr, ir, mr] = [local(), local(), local(), local(), local(), local(), local(), local(), local(), local()];
+  const [accumulate, ldcBytes, scratch, tileC, panelA, panelB, limit, left] = [local(), local(), local(), local(), local(), local(), local(), local()];
   const bytes = (x: Local) => c.get(x).i32(E).op('i32.mul');
+  /** out = min(cap, to - from): the length of the block starting at `from`. */
   const setMin = (out: Local, cap: number, from: Local, to: Local) => {
-    c.get(to).get(from).op('i32.sub').set(left!);
-    c.i32(cap).set(limit!);
-    pushMin(c, limit!, left!);
+    c.get(to).get(from).op('i32.sub').set(left);
+    c.i32(cap).set(limit);
+    pushMin(c, limit, left);
     c.set(out);
   };
 
   const done = c.block();
   c.get(m).i32(1).op('i32.lt_s').get(j1).get(j0).op('i32.le_s').op('i32.or').brIf(done);
-  bytes(ldc).set(ldcBytes!);
-  c.get(packA).i32(b.mc * b.kc * E).op('i32.add').set(scratch!);
+  bytes(ldc).set(ldcBytes);
+  c.get(packA).i32(b.mc * b.kc * E).op('i32.add').set(scratch);
 
   // k = 0: the empty sum, zero.
   c.get(k).i32(1).op('i32.lt_s').if_();
-  c.forRange(icR, 0, m, 1, () => {
-    c.forRange(jcR, j0, j1, 1, () => {
-      c.get(cAddr).get(icR).get(ldcBytes!).op('i32.mul').op('i32.add');
-      bytes(jcR).op('i32.add');
+  c.forRange(ic, 0, m, 1, () => {
+    c.forRange(jc, j0, j1, 1, () => {
+      c.get(cAddr).get(ic).get(ldcBytes).op('i32.mul').op('i32.add');
+      bytes(jc).op('i32.add');
       if (kind.name === 'f32') c.f32(0);
       else c.f64(0);
       c.mem(kind.store);
@@ -86,38 +89,38 @@ export function emitGemm(mb: ModuleBuilder, kind: FloatKind, b: GemmBlocking, pa
   c.br(done);
   c.end();
 
-  c.forRange(jcR, j0, j1, b.nc, () => {
-    setMin(nc!, b.nc, jcR, j1);
-    c.forRange(pc!, 0, k, b.kc, () => {
-      setMin(kcLen!, b.kc, pc!, k);
-      c.get(pc!).i32(0).op('i32.ne').set(accumulate!);
+  c.forRange(jc, j0, j1, b.nc, () => {
+    setMin(nc, b.nc, jc, j1);
+    c.forRange(pc, 0, k, b.kc, () => {
+      setMin(kcLen, b.kc, pc, k);
+      c.get(pc).i32(0).op('i32.ne').set(accumulate);
       // packB ← B[pc.., jc..]: lines are columns (stride bs1), k steps are rows (stride bs0).
-      c.get(bAddr).get(pc!).get(bs0).op('i32.mul').get(jcR).get(bs1).op('i32.mul').op('i32.add');
+      c.get(bAddr).get(pc).get(bs0).op('i32.mul').get(jc).get(bs1).op('i32.mul').op('i32.add');
       c.i32(E).op('i32.mul').op('i32.add');
       bytes(bs1);
       bytes(bs0);
-      c.get(nc!).get(kcLen!).get(packB).call(parts.packB);
-      c.forRange(icR, 0, m, b.mc, () => {
-        setMin(mc!, b.mc, icR, m);
+      c.get(nc).get(kcLen).get(packB).call(parts.packB);
+      c.forRange(ic, 0, m, b.mc, () => {
+        setMin(mc, b.mc, ic, m);
         // packA ← A[ic.., pc..]: lines are rows (stride as0), k steps are columns (stride as1).
-        c.get(a).get(icR).get(as0).op('i32.mul').get(pc!).get(as1).op('i32.mul').op('i32.add');
+        c.get(a).get(ic).get(as0).op('i32.mul').get(pc).get(as1).op('i32.mul').op('i32.add');
         c.i32(E).op('i32.mul').op('i32.add');
         bytes(as0);
         bytes(as1);
-        c.get(mc!).get(kcLen!).get(packA).call(parts.packA);
-        c.forRange(jrR, 0, nc!, b.nr, () => {
-          setMin(nr!, b.nr, jrR, nc!);
-          c.get(packB).get(jrR).get(kcLen!).op('i32.mul').i32(E).op('i32.mul').op('i32.add').set(panelB!);
-          c.forRange(irR, 0, mc!, b.mr, () => {
-            setMin(mr!, b.mr, irR, mc!);
-            c.get(packA).get(irR).get(kcLen!).op('i32.mul').i32(E).op('i32.mul').op('i32.add').set(panelA!);
-            c.get(cAddr).get(icR).get(irR).op('i32.add').get(ldcBytes!).op('i32.mul').op('i32.add');
-            c.get(jcR).get(jrR).op('i32.add').i32(E).op('i32.mul').op('i32.add').set(tileC!);
-            c.get(mr!).i32(b.mr).op('i32.eq').get(nr!).i32(b.nr).op('i32.eq').op('i32.and').if_();
-            c.get(panelA!).get(panelB!).get(kcLen!).get(tileC!).get(ldcBytes!).get(accumulate!).call(parts.kernel);
+        c.get(mc).get(kcLen).get(packA).call(parts.packA);
+        c.forRange(jr, 0, nc, b.nr, () => {
+          setMin(nr, b.nr, jr, nc);
+          c.get(packB).get(jr).get(kcLen).op('i32.mul').i32(E).op('i32.mul').op('i32.add').set(panelB);
+          c.forRange(ir, 0, mc, b.mr, () => {
+            setMin(mr, b.mr, ir, mc);
+            c.get(packA).get(ir).get(kcLen).op('i32.mul').i32(E).op('i32.mul').op('i32.add').set(panelA);
+            c.get(cAddr).get(ic).get(ir).op('i32.add').get(ldcBytes).op('i32.mul').op('i32.add');
+            c.get(jc).get(jr).op('i32.add').i32(E).op('i32.mul').op('i32.add').set(tileC);
+            c.get(mr).i32(b.mr).op('i32.eq').get(nr).i32(b.nr).op('i32.eq').op('i32.and').if_();
+            c.get(panelA).get(panelB).get(kcLen).get(tileC).get(ldcBytes).get(accumulate).call(parts.kernel);
             c.else_();
-            c.get(panelA!).get(panelB!).get(kcLen!).get(scratch!).i32(b.nr * E).i32(0).call(parts.kernel);
-            c.get(scratch!).get(tileC!).get(ldcBytes!).get(mr!).get(nr!).get(accumulate!).call(parts.edge);
+            c.get(panelA).get(panelB).get(kcLen).get(scratch).i32(b.nr * E).i32(0).call(parts.kernel);
+            c.get(scratch).get(tileC).get(ldcBytes).get(mr).get(nr).get(accumulate).call(parts.edge);
             c.end();
           });
         });

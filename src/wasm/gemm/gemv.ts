@@ -12,7 +12,7 @@ import { vectorMulAdd, type FloatKind } from './float-kind.js';
 /** Rows per SIMD dot-product group, vectors per row per step, vectors of rows per column sweep. */
 const DOT_ROWS = 4;
 const DOT_VECTORS = 2;
-const SWEEP_VECTORS = 8;
+const SWEEP_VECTORS = 4;
 
 /** Adds the exported `gemv_<dtype>(a, as0, as1, x, xs, y, m, k)`: y[i] = Σ_p A[i, p]·x[p]. */
 export function emitGemv(mb: ModuleBuilder, kind: FloatKind, fma: boolean): void {

@@ -17,12 +17,19 @@ export interface Config {
    * thread. Default: the number of cores.
    */
   threads: number;
+  /**
+   * Bytes of arrays the WASM executor keeps in its WebAssembly memory (live,
+   * or unreachable but not yet reclaimed) before new arrays go to the JS heap
+   * instead. Default 1 GiB.
+   */
+  wasmArrayBudget: number;
 }
 
 export const config: Config = {
   floatX: 'float64',
   tracebackLimit: 3,
   threads: availableParallelism(),
+  wasmArrayBudget: 2 ** 30,
 };
 
 export function floatX(): DType {

@@ -414,7 +414,6 @@ export class Ger extends Op {
     const [a, alphaArr, x, y] = inputs as [NDArray, NDArray, NDArray, NDArray];
     const [m, n] = [x.shape[0]!, y.shape[0]!];
     const dtype = (node.outputs[0]!.type as TensorType).dtype;
-    // In place, each element of A is read just before it is overwritten: no scratch needed.
     const out = this.inplace && writableInPlace(a, dtype) ? a : outputArray(outputs[0]!, dtype, [m, n], [a, x, y]);
     gerInto(out, a, scalarOf(alphaArr), x, y, dtype === 'float32');
     outputs[0]!.value = out;
@@ -449,16 +448,19 @@ export class Ger extends Op {
 function gerInto(out: NDArray, a: NDArray, alpha: number, x: NDArray, y: NDArray, f32: boolean): void {
   const [m, n] = [x.shape[0]!, y.shape[0]!];
   const od = out.data;
-  const ad = a.data;
-  const [as0, as1] = a.strides as [number, number];
-  const yv = new Float64Array(n);
-  for (let j = 0; j < n; j++) yv[j] = y.data[y.offset + j * y.strides[0]!]!;
-  for (let i = 0; i < m; i++) {
-    const xi = x.data[x.offset + i * x.strides[0]!]!;
-    const base = a.offset + i * as0;
-    const oi = out.offset + i * n;
-    for (let j = 0; j < n; j++) od[oi + j] = combine(xi * yv[j]!, alpha, 1, ad[base + j * as1]!, f32);
-  }
+  const o = out.offset;
+  // x·yᵀ as Dot computes dot(col(x), row(y)) (k = 1), then α·t + A.
+  withProductTarget(out, out === a, m * n, (target) => {
+    const sums = productInto(target, x.reshape([m, 1]), y.reshape([1, n]), m, 1, n, out.dtype);
+    const ad = a.data;
+    const [as0, as1] = a.strides as [number, number];
+    if ((as1 === 1 || n === 1) && wasmScaleAdd(out.dtype as 'float32', m, n, od, o, sums, 0, ad, a.offset, as0, alpha, 1, true)) return;
+    for (let i = 0; i < m; i++) {
+      const base = a.offset + i * as0;
+      const oi = o + i * n;
+      for (let j = 0; j < n; j++) od[oi + j] = combine(sums[i * n + j]!, alpha, 1, ad[base + j * as1]!, f32);
+    }
+  });
 }
 
 const gerOp = new Ger();

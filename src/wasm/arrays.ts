@@ -22,11 +22,22 @@ import { heapAllocator } from '../ndarray/allocator.js';
 import { dtypeInfo, type DType, type TypedArray } from '../ndarray/dtype.js';
 import { heapAlloc, heapFree } from './heap.js';
 import { memoryBuffer } from './memory.js';
+import { config } from '../config.js';
 
 /** Arrays smaller than this many bytes live on the JS heap. */
 export const WASM_MIN_BYTES = 4096;
-/** Bytes of unreclaimed arrays beyond which new arrays go to the JS heap. */
-export const WASM_BUDGET_BYTES = 256 * 2 ** 20;
+let warned = false;
+
+function warnOverBudget(): void {
+  if (warned) return;
+  warned = true;
+  process.emitWarning(
+    `theano-ts: more than ${Math.round(config.wasmArrayBudget / 2 ** 20)} MB of arrays are in the WebAssembly memory, most likely results of a ` +
+      'synchronous loop that JavaScript has not yet garbage-collected; new arrays go to the JS heap (slower kernels) until it does. ' +
+      'In such loops, take results with th.Out(y, { borrow: true }) or let the event loop turn between calls.',
+    'TheanoMemoryWarning',
+  );
+}
 
 let outstanding = 0;
 const sizes = new Map<number, number>();
@@ -62,7 +73,11 @@ export function memoryView(dtype: DType, offset: number, length: number): TypedA
  */
 export function allocateShared(dtype: DType, size: number, zeroed: boolean): TypedArray {
   const bytes = size * dtypeInfo(dtype).storage.BYTES_PER_ELEMENT;
-  if (bytes < WASM_MIN_BYTES || outstanding + bytes > WASM_BUDGET_BYTES) return heapAllocator.allocate(dtype, size);
+  if (bytes < WASM_MIN_BYTES) return heapAllocator.allocate(dtype, size);
+  if (outstanding + bytes > config.wasmArrayBudget) {
+    warnOverBudget();
+    return heapAllocator.allocate(dtype, size);
+  }
   const offset = heapAlloc(bytes);
   const data = memoryView(dtype, offset, size);
   if (zeroed) data.fill(0);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as th from '../../src/index.js';
 import { heapAlloc, heapFree, heapStats, sizeClass } from '../../src/wasm/heap.js';
 import { ensureMemory, memoryBuffer, MEMORY_IMPORT } from '../../src/wasm/memory.js';
-import { WASM_BUDGET_BYTES, allocateShared, outstandingBytes, wasmAddress } from '../../src/wasm/arrays.js';
+import { allocateShared, outstandingBytes, wasmAddress } from '../../src/wasm/arrays.js';
 import { ModuleBuilder } from '../../src/wasm/module.js';
 import { runParallel, shareModule, threadsReady } from '../../src/wasm/threads.js';
 import type { TensorVariable } from '../../src/tensor/variable.js';
@@ -80,14 +80,27 @@ describe('arrays in the shared memory', () => {
     expect(heapStats().top).toBe(top);
   });
 
-  it('large results of a synchronous loop stay within the budget', () => {
+  it('large results of a synchronous loop stay within the budget, with one warning, and stay right', async () => {
     const x = T.vector('x');
     const f = th.function([x], x.mul(2));
     const xv = th.ones([1 << 18]); // 2 MB results
-    const start = outstandingBytes();
-    for (let i = 0; i < 400; i++) f(xv);
-    expect(outstandingBytes() - start).toBeLessThanOrEqual(WASM_BUDGET_BYTES);
-    expect(f(xv).data[5]).toBe(2);
+    const budget = th.config.wasmArrayBudget;
+    const warnings: string[] = [];
+    const listener = (w: Error) => warnings.push(w.name);
+    process.on('warning', listener);
+    th.config.wasmArrayBudget = outstandingBytes() + 64 * 2 ** 20;
+    try {
+      for (let i = 0; i < 60; i++) expect(f(xv).data[5]).toBe(2);
+      expect(outstandingBytes()).toBeLessThanOrEqual(th.config.wasmArrayBudget);
+      const onHeap = f(xv);
+      expect(wasmAddress(onHeap.data)).toBe(-1);
+      expect(onHeap.data[(1 << 18) - 1]).toBe(2);
+    } finally {
+      th.config.wasmArrayBudget = budget;
+    }
+    await new Promise((r) => setImmediate(r));
+    process.off('warning', listener);
+    expect(warnings).toEqual(['TheanoMemoryWarning']);
   });
 });
 

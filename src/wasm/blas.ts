@@ -25,8 +25,12 @@ export interface MatrixOperand {
 
 type Float = 'float32' | 'float64';
 
-/** Multiply-adds below which a product stays on the calling thread. */
-const PARALLEL_MIN_MACS = 1 << 18;
+/**
+ * Multiply-adds below which a product stays on the calling thread: waking a
+ * sleeping worker costs tens of microseconds on a virtual machine, about
+ * what a product of this size takes on one thread.
+ */
+const PARALLEL_MIN_MACS = 2 ** 22;
 
 let module: SharedModule | undefined;
 /** Per thread and dtype: the packing scratch of gemm. */

@@ -118,6 +118,13 @@ function poolWorkers(): PoolWorker[] {
   return workers.slice(0, wanted);
 }
 
+let workerTasks = 0;
+
+/** How many tasks worker threads have run in this process (for tests and profiles). */
+export function workerTaskCount(): number {
+  return workerTasks;
+}
+
 /** How many threads a parallel run may use now (the calling one included). */
 export function threadCount(): number {
   return Math.max(1, Math.floor(config.threads));
@@ -174,6 +181,7 @@ export function runParallel(module: SharedModule, name: string, tasks: readonly 
     }
     for (let state = Atomics.load(w.control, STATE); state !== IDLE; state = Atomics.load(w.control, STATE)) Atomics.wait(w.control, STATE, state);
     if (w.control[FAILED] === 1) workerFailed = true;
+    workerTasks++;
   }
   if (error !== undefined) throw error;
   if (workerFailed) throw new Error(`a worker thread failed in ${name}`);

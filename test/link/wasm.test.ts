@@ -11,7 +11,7 @@ import * as th from '../../src/index.js';
 import { NDArray } from '../../src/ndarray/ndarray.js';
 import { heapAllocator, setAllocator } from '../../src/ndarray/allocator.js';
 import { wasmAllocator, wasmAddress } from '../../src/wasm/arrays.js';
-import { threadsReady } from '../../src/wasm/threads.js';
+import { threadsReady, workerTaskCount } from '../../src/wasm/threads.js';
 import { wasmKernelRuns } from '../../src/link/wasm/linker.js';
 import type { TensorVariable } from '../../src/tensor/variable.js';
 import { expectSame } from '../helpers/assertions.js';
@@ -125,12 +125,14 @@ describe('WASM elementwise kernels', () => {
       await threadsReady();
       const [x, y] = [T.matrix('x', dtype), T.row('y', dtype)];
       const f = th.function([x, y], x.mul(y).add(x).div(y.add(3)), { mode: WASM });
-      for (const shape of [[1, 200_003], [257, 301]]) {
+      for (const shape of [[1, 700_003], [1031, 557]]) {
         const args = [values(dtype, shape, 16), values(dtype, [1, shape[1]!], 17)];
         th.config.threads = 1;
         const one = f(...args);
         th.config.threads = 2;
+        const tasks = workerTaskCount();
         const two = f(...args);
+        expect(workerTaskCount()).toBeGreaterThan(tasks);
         expectSame(two, one);
         expectSame(one, th.function([x, y], x.mul(y).add(x).div(y.add(3)), { mode: REFERENCE })(...args));
       }

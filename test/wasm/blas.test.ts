@@ -10,7 +10,7 @@ import * as th from '../../src/index.js';
 import { NDArray } from '../../src/ndarray/ndarray.js';
 import { heapAllocator, setAllocator } from '../../src/ndarray/allocator.js';
 import { wasmAddress } from '../../src/wasm/arrays.js';
-import { threadsReady } from '../../src/wasm/threads.js';
+import { threadsReady, workerTaskCount } from '../../src/wasm/threads.js';
 import { gemm, gemv } from '../../src/tensor/blas.js';
 import { expectAllClose } from '../helpers/allclose.js';
 import { expectSame } from '../helpers/assertions.js';
@@ -80,15 +80,17 @@ describe('products on the WASM kernels', () => {
     it(`the thread count does not change a bit of the result (${dtype})`, async () => {
       await threadsReady();
       const [x, y, v] = [T.matrix('x', dtype), T.matrix('y', dtype), T.vector('v', dtype)];
-      // (the matrix-vector product tile(y.T)·v has 903·300 multiply-adds: split over threads by rows)
-      const f = th.function([x, y, v], [T.dot(x, y), T.dot(x, v), T.dot(v, y), T.dot(T.concatenate([y.T, y.T, y.T]), v)]);
+      // (the matrix-vector product tile(y.T)·v has 14147·300 multiply-adds: split over threads by rows)
+      const f = th.function([x, y, v], [T.dot(x, y), T.dot(x, v), T.dot(v, y), T.dot(T.tile(y.T, [47, 1]), v)]);
       const a = matrix(dtype, 67, 300, 5);
       const b = matrix(dtype, 300, 301, 6);
       const vec = th.array(Array.from({ length: 300 }, (_, i) => Math.cos(i)), { dtype });
       th.config.threads = 1;
       const one = f(a, b, vec) as NDArray[];
       th.config.threads = 2;
+      const tasks = workerTaskCount();
       const two = f(a, b, vec) as NDArray[];
+      expect(workerTaskCount() - tasks).toBeGreaterThanOrEqual(2);
       one.forEach((r, i) => expectSame(two[i]!, r));
       expectAllClose(one[0]!, reference(a, b), { rtol, atol: rtol * 10 });
     });

@@ -39,8 +39,8 @@ export function wasmKernelRuns(): number {
 /** The most axes a layout may keep after collapsing for the WASM kernels (three outer loop levels around rows). */
 const MAX_RANK = 4;
 
-/** Below this many elements a kernel stays on the calling thread (a thread's wake-up costs microseconds). */
-const PARALLEL_MIN_ELEMENTS = 1 << 16;
+/** Work (elements × cost per element) below which a kernel stays on the calling thread (waking a worker costs tens of microseconds). */
+const PARALLEL_MIN_WORK = 1 << 21;
 /**
  * Work (elements × cost per element, in additions) from which a kernel over
  * small arrays — on the JS heap, so copied in and out — still runs faster in
@@ -134,7 +134,7 @@ function wasmElementwiseThunk(node: Apply): Thunk | null {
       for (let l = 0; l < levels; l++) for (let k = 0; k < nOut + nIn; k++) args.push(rank > 1 ? layout.strides[k]![l]! * itemBytes : 0);
       for (let l = 1; l < levels; l++) args.push(layout.shape[l]!);
     }
-    const threads = n >= PARALLEL_MIN_ELEMENTS ? threadCount() : 1;
+    const threads = n * cost >= PARALLEL_MIN_WORK ? threadCount() : 1;
     try {
       if (threads === 1) {
         args.push(0, outer, 0, cols);

@@ -24,6 +24,7 @@ import { disconnected, type InputGradient } from '../graph/gradientTerms.js';
 import { Op, type OutputCell, type SymbolicShape } from '../graph/op.js';
 import { Variable } from '../graph/variable.js';
 import { DTypeError, ShapeError } from '../errors.js';
+import { wasmScaleAdd } from '../wasm/blas.js';
 import { mapInto } from '../ndarray/broadcast.js';
 import { canCastSafely, fitsDtype, isDiscrete, isFloat, type DType } from '../ndarray/dtype.js';
 import { array } from '../ndarray/create.js';
@@ -402,7 +403,10 @@ function addContiguous(region: NDArray, y: NDArray, set: boolean): boolean {
   const n = region.size;
   const [rd, ro, yd, yo] = [region.data, region.offset, y.data, y.offset];
   if (set) rd.set(yd.subarray(yo, yo + n), ro);
-  else for (let i = 0; i < n; i++) rd[ro + i] = rd[ro + i]! + yd[yo + i]!;
+  else if (!((region.dtype === 'float32' || region.dtype === 'float64') && wasmScaleAdd(region.dtype, 1, n, rd, ro, yd, yo, rd, ro, n, 1, 1, true))) {
+    // (the SIMD pass computes 1·y + 1·region: the same sum, both products exact)
+    for (let i = 0; i < n; i++) rd[ro + i] = rd[ro + i]! + yd[yo + i]!;
+  }
   return true;
 }
 

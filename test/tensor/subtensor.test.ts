@@ -419,3 +419,24 @@ describe('x.at: errors name what was expected', () => {
     expect(th.function([x, y], T.setSubtensor(x.at(0), y.at(0)))(th.zeros([1, 2]), [5]).toArray()).toEqual([[5, 5]]);
   });
 });
+
+describe('incSubtensor over large contiguous regions (the SIMD pass)', () => {
+  for (const dtype of ['float32', 'float64'] as const) {
+    it(`adds and sets exactly as the reference VM (${dtype})`, () => {
+      const x = T.tensor3('x', dtype);
+      const y = T.tensor3('y', dtype);
+      const values = (n: number, s: number) => Array.from({ length: n }, (_, i) => (i % 7 === 0 ? -0 : Math.sin(i * s) * 1e3));
+      const xv = th.array(values(40 * 30 * 20, 1), { dtype, shape: [40, 30, 20] });
+      const yv = th.array(values(39 * 30 * 20, 2), { dtype, shape: [39, 30, 20] });
+      const outs = [T.incSubtensor(x.at('1:'), y), T.setSubtensor(x.at('1:'), y)];
+      const [inc, set] = th.function([x, y], outs)(xv, yv) as th.NDArray[];
+      // Plain loops: the first 600 entries stay, the rest are x + y (rounded to the dtype) or y.
+      const round = dtype === 'float32' ? Math.fround : (v: number) => v;
+      const xs = Array.from(xv.data as Float64Array);
+      const ys = Array.from(yv.data as Float64Array);
+      const block = 30 * 20;
+      expect(Array.from(inc!.data)).toEqual(xs.map((v, i) => (i < block ? v : round(v + ys[i - block]!))));
+      expect(Array.from(set!.data)).toEqual(xs.map((v, i) => (i < block ? v : ys[i - block]!)));
+    });
+  }
+});

@@ -33,8 +33,8 @@ type Float = 'float32' | 'float64';
 const PARALLEL_MIN_MACS = 2 ** 22;
 
 let module: SharedModule | undefined;
-/** Per thread and dtype: the packing scratch of gemm. */
-const packs = new Map<string, { packA: number; packB: number }>();
+/** Per dtype (0: float32, 1: float64) and thread: the packing scratch of gemm. */
+const packs: { packA: number; packB: number }[][] = [[], []];
 
 function gemmModule(): SharedModule {
   module ??= shareModule(buildGemmModule(wasmFeatures()));
@@ -42,12 +42,12 @@ function gemmModule(): SharedModule {
 }
 
 function packsFor(dtype: Float, thread: number): { packA: number; packB: number } {
-  const key = `${dtype}:${thread}`;
-  let p = packs.get(key);
+  const list = packs[dtype === 'float32' ? 0 : 1]!;
+  let p = list[thread];
   if (p === undefined) {
     const bytes = gemmPackBytes(dtype === 'float32' ? 'f32' : 'f64');
     p = { packA: heapAlloc(bytes.packA), packB: heapAlloc(bytes.packB) };
-    packs.set(key, p);
+    list[thread] = p;
   }
   return p;
 }

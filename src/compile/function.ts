@@ -15,6 +15,7 @@ import { TensorVariable, TensorConstant } from '../tensor/variable.js';
 import { TensorType } from '../tensor/type.js';
 import { asTensorVariable, type TensorLike } from '../tensor/asTensor.js';
 import { link } from '../link/linkers.js';
+import { releaseStorage } from '../wasm/arrays.js';
 import { rewriteDB, type PassReport } from '../rewrite/index.js';
 import { allowDestroying } from '../rewrite/inplace.js';
 import { SharedVariable } from './shared.js';
@@ -346,7 +347,19 @@ export function compileFunction(
     // Commit. Nothing above has touched shared state except in-place updates, which the VM runs last,
     // after checking their inputs, and which cannot fail once they start (rewrite/inplace.ts): a call
     // that throws leaves every shared value as it was.
-    for (let k = 0; k < updatePairs.length; k++) updatePairs[k]![0].container.value = newShared[k]!;
+    for (let k = 0; k < updatePairs.length; k++) {
+      const target = updatePairs[k]![0];
+      const old = target.container.value;
+      target.container.value = newShared[k]!;
+      if (old.data === newShared[k]!.data) continue;
+      // The old value's storage, when a function committed it and nobody borrowed it, is reachable from
+      // nothing else (own() gave it to this variable alone): its memory is reused now, not after a GC.
+      if (committedStorage.has(old.data) && target.lentStorage !== old.data) {
+        committedStorage.delete(old.data);
+        releaseStorage(old.data);
+      }
+      committedStorage.add(newShared[k]!.data);
+    }
     vm.release(escaped);
     if (profile) {
       profile.calls++;
@@ -362,6 +375,9 @@ export function compileFunction(
   });
   return call as CompiledFunction<NDArray | NDArray[]>;
 }
+
+/** Storage a function committed as a shared variable's new value (owned by that variable alone). */
+const committedStorage = new WeakSet<object>();
 
 function checkUpdateType(target: SharedVariable, value: TensorVariable, fail: (m: string) => never): void {
   if (value.dtype !== target.dtype) {

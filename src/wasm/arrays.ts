@@ -47,6 +47,24 @@ const registry = new FinalizationRegistry<number>((offset) => {
   heapFree(offset);
 });
 
+/** The block behind each array this allocator handed out (until it is released). */
+const blockOf = new WeakMap<TypedArray, number>();
+
+/**
+ * Gives the block of an array from `allocateShared` back now, for storage
+ * its owner knows nobody else can reach (a shared variable's old value,
+ * replaced by an update). Arrays from anywhere else are left alone.
+ */
+export function releaseStorage(data: TypedArray): void {
+  const offset = blockOf.get(data);
+  if (offset === undefined) return;
+  blockOf.delete(data);
+  registry.unregister(data);
+  outstanding -= sizes.get(offset) ?? 0;
+  sizes.delete(offset);
+  heapFree(offset);
+}
+
 /** Every buffer object the memory has had (one per growth); a view on any of them is inside the memory. */
 const memoryBuffers = new WeakSet<ArrayBufferLike>();
 
@@ -83,7 +101,8 @@ export function allocateShared(dtype: DType, size: number, zeroed: boolean): Typ
   if (zeroed) data.fill(0);
   sizes.set(offset, bytes);
   outstanding += bytes;
-  registry.register(data, offset);
+  registry.register(data, offset, data);
+  blockOf.set(data, offset);
   return data;
 }
 

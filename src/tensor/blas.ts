@@ -156,20 +156,26 @@ const GEMM_SLOTS: readonly Slot[] = [
   { name: 'beta', ndim: 0 },
 ];
 
-/** Gemm: α·X·Y + β·Z for matrices X (m×k), Y (k×n), Z (m×n) and 0-d α, β. */
-export class Gemm extends Op {
+/**
+ * What the three BLAS ops share: an `inplace` variant that writes its result
+ * over the first operand (Z, y or A), chosen by the in-place rewrite.
+ */
+abstract class BlasOp extends Op {
   override readonly props = ['inplace'];
   override readonly destroyMap: Readonly<Record<number, readonly number[]>>;
 
-  /** `inplace`: the result is written over Z. */
   constructor(readonly inplace = false) {
     super();
     this.destroyMap = inplace ? { 0: [0] } : {};
   }
 
   override toString(): string {
-    return this.inplace ? 'Gemm{inplace}' : 'Gemm';
+    return this.inplace ? `${this.name}{inplace}` : this.name;
   }
+}
+
+/** Gemm: α·X·Y + β·Z for matrices X (m×k), Y (k×n), Z (m×n) and 0-d α, β. */
+export class Gemm extends BlasOp {
 
   override makeNode(...inputs: Variable[]): Apply<this> {
     const { vars, dtype } = checkOperands('Gemm', GEMM_SLOTS, inputs);
@@ -274,19 +280,7 @@ const GEMV_SLOTS: readonly Slot[] = [
 ];
 
 /** Gemv: α·A·x + β·y for a matrix A (m×k), vectors x (k) and y (m), 0-d α and β. */
-export class Gemv extends Op {
-  override readonly props = ['inplace'];
-  override readonly destroyMap: Readonly<Record<number, readonly number[]>>;
-
-  /** `inplace`: the result is written over y. */
-  constructor(readonly inplace = false) {
-    super();
-    this.destroyMap = inplace ? { 0: [0] } : {};
-  }
-
-  override toString(): string {
-    return this.inplace ? 'Gemv{inplace}' : 'Gemv';
-  }
+export class Gemv extends BlasOp {
 
   override makeNode(...inputs: Variable[]): Apply<this> {
     const { vars, dtype } = checkOperands('Gemv', GEMV_SLOTS, inputs);
@@ -377,19 +371,7 @@ const GER_SLOTS: readonly Slot[] = [
 ];
 
 /** Ger: A + α·x·yᵀ (the rank-1 update) for a matrix A (m×n), vectors x (m) and y (n), 0-d α. */
-export class Ger extends Op {
-  override readonly props = ['inplace'];
-  override readonly destroyMap: Readonly<Record<number, readonly number[]>>;
-
-  /** `inplace`: the result is written over A. */
-  constructor(readonly inplace = false) {
-    super();
-    this.destroyMap = inplace ? { 0: [0] } : {};
-  }
-
-  override toString(): string {
-    return this.inplace ? 'Ger{inplace}' : 'Ger';
-  }
+export class Ger extends BlasOp {
 
   override makeNode(...inputs: Variable[]): Apply<this> {
     const { vars, dtype } = checkOperands('Ger', GER_SLOTS, inputs);

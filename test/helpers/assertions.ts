@@ -27,19 +27,24 @@ export function expectSame(actual: NDArray, expected: NDArray): void {
   expect(actual.toArray()).toEqual(expected.toArray());
 }
 
+/** Uniform numbers in [0, 1) from a xorshift32 generator seeded by `seed` (deterministic test data). */
+export function xorshift32(seed: number): () => number {
+  let s = (seed * 2654435761) >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 2 ** 32;
+  };
+}
+
 /**
  * Deterministic test data (xorshift32 from `seed`): ints in ±2^30 for int32,
  * floats in about [-1.35, 1.65] otherwise.
  */
 export function data(dtype: DType, shape: readonly number[], seed: number): NDArray {
   const size = shape.reduce((p, d) => p * d, 1);
-  let s = (seed * 2654435761) >>> 0 || 1;
-  const next = () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
+  const next = xorshift32(seed);
   const flat = Array.from({ length: size }, () => (dtype === 'int32' ? Math.floor(next() * 2 ** 31) - 2 ** 30 : (next() - 0.45) * 3));
   return array(flat, { dtype }).reshape(shape);
 }

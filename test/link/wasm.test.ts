@@ -14,7 +14,7 @@ import { wasmAllocator, wasmAddress } from '../../src/wasm/arrays.js';
 import { threadsReady, workerTaskCount } from '../../src/wasm/threads.js';
 import { wasmKernelRuns } from '../../src/link/wasm/linker.js';
 import type { TensorVariable } from '../../src/tensor/variable.js';
-import { expectSame } from '../helpers/assertions.js';
+import { expectSame, xorshift32 } from '../helpers/assertions.js';
 import { expectAllClose } from '../helpers/allclose.js';
 
 const T = th.tensor;
@@ -28,13 +28,7 @@ const SPECIAL = [0, -0, Infinity, -Infinity, NaN, 5e-324, -5e-324, 1e-310, 1e-45
 /** Deterministic values: about one in four special, the rest spread over several magnitudes. */
 function values(dtype: Float, shape: readonly number[], seed: number): NDArray {
   const size = shape.reduce((p, d) => p * d, 1);
-  let s = (seed * 2654435761) >>> 0 || 1;
-  const next = () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
+  const next = xorshift32(seed);
   const flat = Array.from({ length: size }, () => {
     const u = next();
     if (u < 0.25) return SPECIAL[Math.floor(next() * SPECIAL.length)]!;

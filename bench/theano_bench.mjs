@@ -68,6 +68,11 @@ if (args.only.has('B3')) {
   });
 }
 
+// Between workloads the event loop turns once, as between the steps of any JS program: arrays the
+// previous workload dropped (in the WebAssembly memory, reclaimed by finalizers) come back to the
+// allocator instead of crowding the next workload. Nothing is timed across it.
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
 // ---------------------------------------------------------------- B1
 if (args.only.has('B1')) {
   const n = 1_000_000;
@@ -92,6 +97,7 @@ if (args.only.has('B1')) {
 }
 
 // ---------------------------------------------------------------- B2
+await settle();
 if (args.only.has('B2')) {
   for (const n of args.b2Sizes) {
     for (const [dt, name] of [['float32', 'f32'], ['float64', 'f64']]) {
@@ -108,6 +114,7 @@ if (args.only.has('B2')) {
 }
 
 // ---------------------------------------------------------------- B3
+await settle();
 if (args.only.has('B3')) {
   const { train, w, b } = trainer;
   const X = th.array(urand(6, N * FEATS, -1, 1), { shape: [N, FEATS] });
@@ -130,6 +137,7 @@ if (args.only.has('B3')) {
 }
 
 // ---------------------------------------------------------------- B4
+await settle();
 if (args.only.has('B4')) {
   const [BATCH, IN, HID, OUT] = [128, 784, 500, 10];
   const f32 = (seed, n, lo, hi, shape) => th.array(urand(seed, n, lo, hi), { dtype: 'float32', shape });
@@ -159,6 +167,7 @@ if (args.only.has('B4')) {
 }
 
 // ---------------------------------------------------------------- B5
+await settle();
 if (args.only.has('B5')) {
   const [STEPS, BATCH, IN, HID] = [100, 32, 64, 128];
   const f32 = (seed, n, a, shape) => th.array(urand(seed, n, -a, a), { dtype: 'float32', shape });
@@ -177,6 +186,7 @@ if (args.only.has('B5')) {
 }
 
 // ---------------------------------------------------------------- B6
+await settle();
 if (args.only.has('B6')) {
   const x = T.dscalar('x');
   const f = th.function([x], x.add(1));

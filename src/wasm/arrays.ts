@@ -14,6 +14,12 @@
  *   JS heap too until finalizers catch up. Kernels accept arrays from either
  *   place (heap operands are copied in), so this changes speed, not results.
  *
+ * The garbage collector does not see the memory these arrays hold (their
+ * JS objects are tiny), so it may never run while they pile up. After every
+ * `COLLECT_EVERY` bytes of new arrays the allocator asks for a collection
+ * itself: the unreachable arrays are then found, and their blocks return as
+ * soon as the event loop turns.
+ *
  * Growth of the memory never invalidates a live array: the memory is
  * shared, and views made on an older buffer keep their bytes.
  */
@@ -23,6 +29,8 @@ import { dtypeInfo, type DType, type TypedArray } from '../ndarray/dtype.js';
 import { heapAlloc, heapFree } from './heap.js';
 import { memoryBuffer } from './memory.js';
 import { config } from '../config.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 /** Arrays smaller than this many bytes live on the JS heap. */
 export const WASM_MIN_BYTES = 4096;
@@ -65,6 +73,27 @@ export function releaseStorage(data: TypedArray): void {
   heapFree(offset);
 }
 
+/** Bytes of new arrays after which the allocator asks for a garbage collection. */
+const COLLECT_EVERY = 256 * 2 ** 20;
+let allocatedSinceCollect = 0;
+let collect: (() => void) | null | undefined;
+
+/**
+ * A full garbage collection, when the runtime lets us ask for one (Node:
+ * V8's gc, exposed through the v8 and vm modules); a no-op elsewhere.
+ */
+function requestCollection(): void {
+  if (collect === undefined) {
+    try {
+      setFlagsFromString('--expose-gc');
+      collect = runInNewContext('gc') as () => void;
+    } catch {
+      collect = null;
+    }
+  }
+  collect?.();
+}
+
 /** Every buffer object the memory has had (one per growth); a view on any of them is inside the memory. */
 const memoryBuffers = new WeakSet<ArrayBufferLike>();
 
@@ -92,6 +121,11 @@ export function memoryView(dtype: DType, offset: number, length: number): TypedA
 export function allocateShared(dtype: DType, size: number, zeroed: boolean): TypedArray {
   const bytes = size * dtypeInfo(dtype).storage.BYTES_PER_ELEMENT;
   if (bytes < WASM_MIN_BYTES) return heapAllocator.allocate(dtype, size);
+  allocatedSinceCollect += bytes;
+  if (allocatedSinceCollect > COLLECT_EVERY) {
+    allocatedSinceCollect = 0;
+    requestCollection();
+  }
   if (outstanding + bytes > config.wasmArrayBudget) {
     warnOverBudget();
     return heapAllocator.allocate(dtype, size);

@@ -126,6 +126,18 @@ describe('arrays in the shared memory', () => {
     expect(lent.data[7]).toBe(2);
   });
 
+  it('results dropped in a synchronous loop come back to the allocator once the event loop turns', async () => {
+    const x = T.vector('x');
+    const f = th.function([x], x.mul(3));
+    const xv = th.ones([1 << 18]); // 2 MB results
+    const start = outstandingBytes();
+    for (let i = 0; i < 160; i++) f(xv); // 320 MB: past the point where the allocator asks for a collection
+    expect(outstandingBytes() - start).toBeGreaterThan(300 * 2 ** 20);
+    await new Promise((r) => setTimeout(r, 20));
+    // Everything allocated before the collection is back; only the arrays made after it may wait.
+    expect(outstandingBytes() - start).toBeLessThan(100 * 2 ** 20);
+  });
+
   it('large results of a synchronous loop stay within the budget, with one warning, and stay right', async () => {
     const x = T.vector('x');
     const f = th.function([x], x.mul(2));

@@ -185,6 +185,7 @@ const sharedMemoryAvailable = typeof SharedArrayBuffer === 'function' && typeof 
  * shared memory (arbitrary contents), freed when `use` returns or throws.
  */
 export function withScratch<T>(dtype: DType, size: number, use: (scratch: TypedArray) => T): T {
+  if (!sharedMemoryAvailable) return use(new (dtypeInfo(dtype).storage)(size));
   const bytes = Math.max(1, size) * dtypeInfo(dtype).storage.BYTES_PER_ELEMENT;
   const block = heapAlloc(bytes);
   try {

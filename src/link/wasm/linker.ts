@@ -1,11 +1,13 @@
 /**
- * The WASM linker: the JS linker's schedule, with elementwise nodes over
- * large arrays run by WebAssembly SIMD functions (renderKernel.ts) on the
- * arrays where they lie in the shared memory, split over threads when big
- * enough. Everything else — small arrays (below WASM_MIN_BYTES, which live
- * on the JS heap), layouts the renderer does not cover, kernels with ops it
- * has no vector form for, reductions for now — runs the JS linker's
- * generated loops, so every graph runs.
+ * The WASM linker: the JS linker's schedule, with elementwise nodes and
+ * reductions over large arrays run by WebAssembly SIMD functions
+ * (renderKernel.ts, renderReduce.ts) on the arrays where they lie in the
+ * shared memory, split over threads when big enough; expensive kernels over
+ * small arrays run there too, their operands staged. Everything else — cheap
+ * work on small arrays (below WASM_MIN_BYTES, which live on the JS heap),
+ * layouts the renderers do not cover, kernels with dtypes or ops they have
+ * no vector form for — runs the JS linker's generated loops, so every graph
+ * runs. Matrix products reach the WASM GEMM through the ops themselves.
  */
 import type { Apply } from '../../graph/apply.js';
 import type { FunctionGraph } from '../../graph/fgraph.js';

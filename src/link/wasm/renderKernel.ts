@@ -11,9 +11,11 @@
  * the inner outer levels, the range of the outermost level (threads split
  * it) and the column range of every row.
  *
- * Supported for now: kernels whose every value is one float dtype and
- * whose every op has a vector rendering (vectorOps.ts); others return null
- * and run in the JS executor.
+ * Supported: kernels whose inputs and outputs are all of one float dtype,
+ * whose steps are ops of it with a vector rendering (vectorOps.ts, the math
+ * library) or predicates and logic giving bools, which live in the lanes as
+ * masks; others (ints, mixed float widths) return null and run in the JS
+ * executor.
  */
 import type { Code, Local } from '../../wasm/code.js';
 import { ModuleBuilder } from '../../wasm/module.js';

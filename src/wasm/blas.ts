@@ -11,8 +11,8 @@ import type { TypedArray } from '../ndarray/dtype.js';
 import { wasmFeatures } from './features.js';
 import { buildGemmModule, gemmPackBytes } from './gemm.js';
 import { buildScaleAddModule } from './scaleAdd.js';
-import { heapAlloc, heapFree } from './heap.js';
-import { memoryView, wasmAddress } from './arrays.js';
+import { heapAlloc } from './heap.js';
+import { ScratchArrays, wasmAddress } from './arrays.js';
 import { runParallel, shareModule, threadCount, type SharedModule } from './threads.js';
 
 /** A strided matrix operand: element (i, j) is data[offset + i·s0 + j·s1]. */
@@ -52,36 +52,20 @@ function packsFor(dtype: Float, thread: number): { packA: number; packB: number 
   return p;
 }
 
-/** Scratch blocks of one product, freed together. */
-class Scratch {
-  readonly blocks: number[] = [];
-
-  alloc(bytes: number): number {
-    const b = heapAlloc(bytes);
-    this.blocks.push(b);
-    return b;
-  }
-
-  free(): void {
-    for (const b of this.blocks) heapFree(b);
-  }
-}
-
 /**
  * The byte address and element strides to pass for an rows×cols operand:
  * in place when it lies in the shared memory with non-negative strides,
  * else a row-major copy in scratch.
  */
-function place(op: MatrixOperand, rows: number, cols: number, dtype: Float, scratch: Scratch): [number, number, number] {
+function place(op: MatrixOperand, rows: number, cols: number, dtype: Float, scratch: ScratchArrays): [number, number, number] {
   const bytes = dtype === 'float64' ? 8 : 4;
   const at = wasmAddress(op.data);
   if (at >= 0 && op.s0 >= 0 && op.s1 >= 0) return [at + op.offset * bytes, op.s0, op.s1];
-  const block = scratch.alloc(rows * cols * bytes);
-  const dst = memoryView(dtype, block, rows * cols);
+  const dst = scratch.alloc(dtype, rows * cols);
   const { data, offset, s0, s1 } = op;
   if (s1 === 1 && s0 === cols) dst.set(data.subarray(offset, offset + rows * cols));
   else for (let i = 0, t = 0; i < rows; i++) for (let j = 0, q = offset + i * s0; j < cols; j++, q += s1) dst[t++] = data[q]!;
-  return [block, cols, 1];
+  return [wasmAddress(dst), cols, 1];
 }
 
 /**
@@ -92,12 +76,13 @@ export function wasmProduct(dtype: Float, m: number, n: number, k: number, a: Ma
   if (m === 0 || n === 0) return;
   const bytes = dtype === 'float64' ? 8 : 4;
   const suffix = dtype === 'float64' ? 'f64' : 'f32';
-  const scratch = new Scratch();
+  const scratch = new ScratchArrays();
   try {
     const [pa, as0, as1] = place(a, m, k, dtype, scratch);
     const [pb, bs0, bs1] = place(b, k, n, dtype, scratch);
     const cAt = wasmAddress(c);
-    const pc = cAt >= 0 ? cAt + cOffset * bytes : scratch.alloc(m * n * bytes);
+    const cScratch = cAt >= 0 ? null : scratch.alloc(dtype, m * n);
+    const pc = cScratch === null ? cAt + cOffset * bytes : wasmAddress(cScratch);
     const mod = gemmModule();
     const threads = m * n * k >= PARALLEL_MIN_MACS ? threadCount() : 1;
     if (n === 1) {
@@ -121,9 +106,9 @@ export function wasmProduct(dtype: Float, m: number, n: number, k: number, a: Ma
       }
       run(mod, `gemm_${suffix}`, tasks);
     }
-    if (cAt < 0) c.set(memoryView(dtype, pc, m * n), cOffset);
+    if (cScratch !== null) c.set(cScratch, cOffset);
   } finally {
-    scratch.free();
+    scratch.release();
   }
 }
 

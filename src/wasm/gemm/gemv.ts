@@ -61,7 +61,7 @@ function dotRows(g: GemvContext, rows: number): void {
   const { c, kind } = g;
   const E = kind.bytes;
   const L = kind.lanes;
-  const acc = Array.from({ length: rows }, () => Array.from({ length: DOT_VECTORS }, () => c.local('v128')));
+  const acc = Array.from({ length: rows }, () => Array.from({ length: g.fma ? DOT_VECTORS : 1 }, () => c.local('v128')));
   const xv = Array.from({ length: DOT_VECTORS }, () => c.local('v128'));
   const rowPtr = Array.from({ length: rows }, () => c.local('i32'));
   const xp = c.local('i32');
@@ -85,8 +85,20 @@ function dotRows(g: GemvContext, rows: number): void {
     c.get(p).i32(vectors * L).op('i32.add').get(g.k).op('i32.gt_s').brIf(out);
     for (let v = 0; v < vectors; v++) c.get(xp).mem('v128.load', 16 * v, 0).set(xv[v]!);
     for (let r = 0; r < rows; r++) {
-      for (let v = 0; v < vectors; v++) {
-        vectorMulAdd(c, kind, g.fma, acc[r]![v]!, () => c.get(rowPtr[r]!).mem('v128.load', 16 * v, 0), () => c.get(xv[v]!));
+      if (g.fma) {
+        for (let v = 0; v < vectors; v++) {
+          vectorMulAdd(c, kind, true, acc[r]![v]!, () => c.get(rowPtr[r]!).mem('v128.load', 16 * v, 0), () => c.get(xv[v]!));
+        }
+      } else {
+        // One accumulator per row, fed the sum of this step's products:
+        // V8 hoists the loads, and a row×vector grid of accumulators then
+        // spills to the stack (a load-add-store chain per step, ~1.5× slower).
+        c.get(acc[r]![0]!);
+        for (let v = 0; v < vectors; v++) {
+          c.get(rowPtr[r]!).mem('v128.load', 16 * v, 0).get(xv[v]!).op(kind.vmul);
+          if (v > 0) c.op(kind.vadd);
+        }
+        c.op(kind.vadd).set(acc[r]![0]!);
       }
       c.get(rowPtr[r]!).i32(16 * vectors).op('i32.add').set(rowPtr[r]!);
     }
@@ -103,7 +115,7 @@ function dotRows(g: GemvContext, rows: number): void {
   c.get(p).set(pStart);
   for (let r = 0; r < rows; r++) {
     // Lanes summed pairwise, then the leftover k steps in order.
-    for (let v = 1; v < DOT_VECTORS; v++) c.get(acc[r]![0]!).get(acc[r]![v]!).op(kind.vadd).set(acc[r]![0]!);
+    for (let v = 1; v < acc[r]!.length; v++) c.get(acc[r]![0]!).get(acc[r]![v]!).op(kind.vadd).set(acc[r]![0]!);
     const lane = (l: number) => c.get(acc[r]![0]!).lane(kind.extract, l);
     if (L === 4) {
       lane(0); lane(1); c.op(kind.add); lane(2); lane(3); c.op(kind.add); c.op(kind.add);

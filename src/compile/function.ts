@@ -354,11 +354,8 @@ export function compileFunction(
       if (old.data === newShared[k]!.data) continue;
       // The old value's storage, when a function committed it and nobody borrowed it, is reachable from
       // nothing else (own() gave it to this variable alone): its memory is reused now, not after a GC.
-      if (committedStorage.has(old.data) && target.lentStorage !== old.data) {
-        committedStorage.delete(old.data);
-        releaseStorage(old.data);
-      }
-      committedStorage.add(newShared[k]!.data);
+      if (target.committedStorage === old.data && target.lentStorage !== old.data) releaseStorage(old.data);
+      target.committedStorage = newShared[k]!.data;
     }
     vm.release(escaped);
     if (profile) {
@@ -375,9 +372,6 @@ export function compileFunction(
   });
   return call as CompiledFunction<NDArray | NDArray[]>;
 }
-
-/** Storage a function committed as a shared variable's new value (owned by that variable alone). */
-const committedStorage = new WeakSet<object>();
 
 function checkUpdateType(target: SharedVariable, value: TensorVariable, fail: (m: string) => never): void {
   if (value.dtype !== target.dtype) {

@@ -45,6 +45,11 @@ export class SharedVariable extends TensorVariable {
    * function that updates this variable in place runs on a copy instead.
    */
   lentStorage: object | null = null;
+  /**
+   * Storage a function committed as this variable's value (an update's
+   * result, owned by this variable alone): the next update may free it.
+   */
+  committedStorage: object | null = null;
 
   constructor(type: TensorType, value: NDArray, name: string | null, { strict = false, allowDowncast = false } = {}) {
     super(type, null, 0, name);

@@ -26,7 +26,7 @@
 import type { Allocator } from '../ndarray/allocator.js';
 import { heapAllocator } from '../ndarray/allocator.js';
 import { dtypeInfo, type DType, type TypedArray } from '../ndarray/dtype.js';
-import { heapAlloc, heapFree } from './heap.js';
+import { heapAlloc, heapBlockSize, heapFree } from './heap.js';
 import { memoryBuffer } from './memory.js';
 import { config } from '../config.js';
 import { setFlagsFromString } from 'node:v8';
@@ -47,16 +47,22 @@ function warnOverBudget(): void {
   );
 }
 
+/** Bytes (whole blocks) of arrays handed out and not yet reclaimed. */
 let outstanding = 0;
-const sizes = new Map<number, number>();
-const registry = new FinalizationRegistry<number>((offset) => {
-  outstanding -= sizes.get(offset) ?? 0;
-  sizes.delete(offset);
-  heapFree(offset);
-});
 
-/** The block behind each array this allocator handed out (until it is released). */
-const blockOf = new WeakMap<TypedArray, number>();
+function freeBlock(offset: number): void {
+  outstanding -= heapBlockSize(offset);
+  heapFree(offset);
+}
+
+/**
+ * Hands an array's block back once the array is unreachable. Each array is
+ * registered with itself as the unregister token, so `unregister` also
+ * tells whether an array is one of ours and not yet given back — no weak
+ * map: V8 slows to ~15 µs an allocation when the same typed arrays are
+ * keys of a WeakMap and registered here, with thousands alive.
+ */
+const registry = new FinalizationRegistry<number>(freeBlock);
 
 /**
  * Gives the block of an array from `allocateShared` back now, for storage
@@ -64,13 +70,7 @@ const blockOf = new WeakMap<TypedArray, number>();
  * replaced by an update). Arrays from anywhere else are left alone.
  */
 export function releaseStorage(data: TypedArray): void {
-  const offset = blockOf.get(data);
-  if (offset === undefined) return;
-  blockOf.delete(data);
-  registry.unregister(data);
-  outstanding -= sizes.get(offset) ?? 0;
-  sizes.delete(offset);
-  heapFree(offset);
+  if (registry.unregister(data)) freeBlock(data.byteOffset);
 }
 
 /** Bytes of new arrays after which the allocator asks for a garbage collection. */
@@ -133,10 +133,8 @@ export function allocateShared(dtype: DType, size: number, zeroed: boolean): Typ
   const offset = heapAlloc(bytes);
   const data = memoryView(dtype, offset, size);
   if (zeroed) data.fill(0);
-  sizes.set(offset, bytes);
-  outstanding += bytes;
+  outstanding += heapBlockSize(offset);
   registry.register(data, offset, data);
-  blockOf.set(data, offset);
   return data;
 }
 

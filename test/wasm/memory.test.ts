@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as th from '../../src/index.js';
-import { heapAlloc, heapFree, heapStats, sizeClass } from '../../src/wasm/heap.js';
+import { heapAlloc, heapBlockSize, heapFree, heapStats, sizeClass } from '../../src/wasm/heap.js';
 import { ensureMemory, memoryBuffer, MEMORY_IMPORT } from '../../src/wasm/memory.js';
-import { allocateShared, outstandingBytes, wasmAddress } from '../../src/wasm/arrays.js';
+import { allocateShared, memoryView, outstandingBytes, releaseStorage, wasmAddress } from '../../src/wasm/arrays.js';
 import { ModuleBuilder } from '../../src/wasm/module.js';
 import { runParallel, shareModule, threadsReady } from '../../src/wasm/threads.js';
 import type { TensorVariable } from '../../src/tensor/variable.js';
@@ -32,6 +32,35 @@ describe('block heap', () => {
     heapFree(a);
     expect(() => heapFree(a)).toThrow(/not a live block/);
     expect(() => heapAlloc(-1)).toThrow(RangeError);
+  });
+
+  it('knows the class size of live blocks only, and never frees an offset inside a block', () => {
+    const a = heapAlloc(5_000);
+    expect(heapBlockSize(a)).toBe(sizeClass(5_000));
+    expect(() => heapFree(a + 64)).toThrow(/not a live block/);
+    heapFree(a);
+    expect(() => heapBlockSize(a)).toThrow(/not a live block/);
+  });
+});
+
+describe('releaseStorage', () => {
+  it('frees an allocator array once, and leaves views, copies and heap arrays alone', () => {
+    const before = outstandingBytes();
+    const data = allocateShared('float64', 1000, true);
+    expect(outstandingBytes()).toBe(before + sizeClass(8000));
+    const at = wasmAddress(data);
+    releaseStorage(data.subarray(0, 10));
+    releaseStorage(new Float64Array(1000));
+    releaseStorage(memoryView('float64', at, 1000));
+    expect(outstandingBytes()).toBe(before + sizeClass(8000));
+    releaseStorage(data);
+    expect(outstandingBytes()).toBe(before);
+    releaseStorage(data);
+    expect(outstandingBytes()).toBe(before);
+    // The block is free again: the next request of its class gets it.
+    const next = heapAlloc(8000);
+    expect(next).toBe(at);
+    heapFree(next);
   });
 });
 

@@ -26,11 +26,13 @@ export interface MatrixOperand {
 type Float = 'float32' | 'float64';
 
 /**
- * Multiply-adds below which a product stays on the calling thread: waking a
- * sleeping worker costs tens of microseconds on a virtual machine, about
- * what a product of this size takes on one thread.
+ * Multiply-adds below which a product stays on the calling thread (a
+ * 32×32×64 product, a few microseconds). Above it, splitting pays when a
+ * worker is awake (it polls for a while after each task, so the products of
+ * a training step keep it so), and costs next to nothing when it is not:
+ * the caller takes back a task nobody started (threads.ts).
  */
-const PARALLEL_MIN_MACS = 2 ** 22;
+const PARALLEL_MIN_MACS = 2 ** 16;
 
 let module: SharedModule | undefined;
 /** Per dtype (0: float32, 1: float64) and thread: the packing scratch of gemm. */

@@ -2,7 +2,9 @@
  * A pool of worker threads that run exported functions of kernel modules on
  * the one shared memory, synchronously from the caller's point of view:
  * `runParallel` hands one task to each ready worker, runs the first task on
- * the calling thread, and blocks (Atomics.wait) until every worker is done.
+ * the calling thread, takes back any task a worker has not started by then
+ * (a sleeping worker wakes slower than a short task runs), and blocks
+ * (Atomics.wait) until every worker is done.
  *
  * Workers start lazily and boot asynchronously; until a worker is ready its
  * tasks run on the calling thread, so results never depend on how many
@@ -33,11 +35,13 @@ const FAILED = 5;
 const IDLE = 0;
 const RUN = 1; // a task is waiting for the worker
 const BUSY = 2; // the worker took it
-/** How long a task may wait for its worker to take it before the caller runs it itself (ms). */
+/** How long a caller waiting for pickups (`waitForPickups`) gives a worker to take its task (ms). */
 const PICKUP_TIMEOUT_MS = 200;
 const MAX_ARGS = 24;
 /** Polls of a control word before sleeping on it (a few tens of microseconds). */
 const SPIN = 20000;
+/** How long a worker polls for its next task before sleeping (ms). */
+const WORKER_SPIN_MS = 0.2;
 
 interface PoolWorker {
   readonly worker: Worker;
@@ -59,7 +63,8 @@ const instances = new Map();
 Atomics.store(ctl, ${READY}, 1);
 for (;;) {
   // A short spin first: back-to-back tasks (the products of one training step) skip the futex wake-up.
-  for (let spin = 0; spin < ${SPIN} && Atomics.load(ctl, ${STATE}) === ${IDLE}; spin++);
+  const until = performance.now() + ${WORKER_SPIN_MS};
+  for (let spin = 1; Atomics.load(ctl, ${STATE}) === ${IDLE} && ((spin++ & 1023) !== 0 || performance.now() < until););
   Atomics.wait(ctl, ${STATE}, ${IDLE});
   // Take the task (the caller may have taken it back if this thread was late).
   const took = Atomics.compareExchange(ctl, ${STATE}, ${RUN}, ${BUSY});
@@ -119,10 +124,27 @@ function poolWorkers(): PoolWorker[] {
 }
 
 let workerTasks = 0;
+let takenBack = 0;
+let patient = false;
+
+/**
+ * Whether `runParallel` waits for each worker to take its task rather than
+ * running untaken tasks itself once its own is done: for tests that must
+ * see workers compute (a worker woken from sleep may be slower to start
+ * than a short task), never for speed.
+ */
+export function waitForPickups(on: boolean): void {
+  patient = on;
+}
 
 /** How many tasks worker threads have run in this process (for tests and profiles). */
 export function workerTaskCount(): number {
   return workerTasks;
+}
+
+/** How many tasks callers took back from workers that had not started them (for profiles). */
+export function takenBackCount(): number {
+  return takenBack;
 }
 
 /** How many threads a parallel run may use now (the calling one included). */
@@ -169,9 +191,12 @@ export function runParallel(module: SharedModule, name: string, tasks: readonly 
   }
   let workerFailed = false;
   for (const w of busy) {
-    for (let spin = 0; spin < SPIN && Atomics.load(w.control, STATE) !== IDLE; spin++);
-    // A worker that has not taken its task in time (starved, or gone) loses it: it runs here instead.
-    if (Atomics.wait(w.control, STATE, RUN, PICKUP_TIMEOUT_MS) === 'timed-out' && Atomics.compareExchange(w.control, STATE, RUN, IDLE) === RUN) {
+    // A task its worker has not taken by now (asleep, or starved of a core) runs here: waking the worker
+    // would cost more than the task, and this way a split never takes longer than running it all here.
+    // Waiting for pickups (tests of the workers themselves) still gives up on a worker gone for too long.
+    const untaken = !patient || Atomics.wait(w.control, STATE, RUN, PICKUP_TIMEOUT_MS) === 'timed-out';
+    if (untaken && Atomics.compareExchange(w.control, STATE, RUN, IDLE) === RUN) {
+      takenBack++;
       try {
         fn(...Array.from(w.args.subarray(0, w.control[NARGS]!)));
       } catch (e) {
@@ -179,6 +204,7 @@ export function runParallel(module: SharedModule, name: string, tasks: readonly 
       }
       continue;
     }
+    for (let spin = 0; spin < SPIN && Atomics.load(w.control, STATE) !== IDLE; spin++);
     for (let state = Atomics.load(w.control, STATE); state !== IDLE; state = Atomics.load(w.control, STATE)) Atomics.wait(w.control, STATE, state);
     if (w.control[FAILED] === 1) workerFailed = true;
     workerTasks++;

@@ -11,7 +11,7 @@ import * as th from '../../src/index.js';
 import { NDArray } from '../../src/ndarray/ndarray.js';
 import { heapAllocator, setAllocator } from '../../src/ndarray/allocator.js';
 import { wasmAllocator, wasmAddress } from '../../src/wasm/arrays.js';
-import { threadsReady, workerTaskCount } from '../../src/wasm/threads.js';
+import { threadsReady, waitForPickups, workerTaskCount } from '../../src/wasm/threads.js';
 import { wasmKernelRuns } from '../../src/link/wasm/linker.js';
 import type { TensorVariable } from '../../src/tensor/variable.js';
 import { expectSame, xorshift32 } from '../helpers/assertions.js';
@@ -125,7 +125,13 @@ describe('WASM elementwise kernels', () => {
         const one = f(...args);
         th.config.threads = 2;
         const tasks = workerTaskCount();
-        const two = f(...args);
+        waitForPickups(true);
+        let two: NDArray;
+        try {
+          two = f(...args);
+        } finally {
+          waitForPickups(false);
+        }
         expect(workerTaskCount()).toBeGreaterThan(tasks);
         expectSame(two, one);
         expectSame(one, th.function([x, y], x.mul(y).add(x).div(y.add(3)), { mode: REFERENCE })(...args));

@@ -10,7 +10,7 @@ import * as th from '../../src/index.js';
 import { NDArray } from '../../src/ndarray/ndarray.js';
 import { heapAllocator, setAllocator } from '../../src/ndarray/allocator.js';
 import { wasmAddress } from '../../src/wasm/arrays.js';
-import { threadsReady, workerTaskCount } from '../../src/wasm/threads.js';
+import { threadsReady, waitForPickups, workerTaskCount } from '../../src/wasm/threads.js';
 import { gemm, gemv } from '../../src/tensor/blas.js';
 import { expectAllClose } from '../helpers/allclose.js';
 import { expectSame } from '../helpers/assertions.js';
@@ -89,7 +89,13 @@ describe('products on the WASM kernels', () => {
       const one = f(a, b, vec) as NDArray[];
       th.config.threads = 2;
       const tasks = workerTaskCount();
-      const two = f(a, b, vec) as NDArray[];
+      waitForPickups(true);
+      let two: NDArray[];
+      try {
+        two = f(a, b, vec) as NDArray[];
+      } finally {
+        waitForPickups(false);
+      }
       expect(workerTaskCount() - tasks).toBeGreaterThanOrEqual(2);
       one.forEach((r, i) => expectSame(two[i]!, r));
       expectAllClose(one[0]!, reference(a, b), { rtol, atol: rtol * 10 });

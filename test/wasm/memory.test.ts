@@ -9,7 +9,7 @@ import { heapAlloc, heapBlockSize, heapFree, heapStats, sizeClass } from '../../
 import { ensureMemory, memoryBuffer, MEMORY_IMPORT } from '../../src/wasm/memory.js';
 import { allocateShared, memoryView, outstandingBytes, releaseStorage, wasmAddress } from '../../src/wasm/arrays.js';
 import { ModuleBuilder } from '../../src/wasm/module.js';
-import { runParallel, shareModule, threadsReady } from '../../src/wasm/threads.js';
+import { runParallel, shareModule, takenBackCount, threadsReady, waitForPickups, workerTaskCount } from '../../src/wasm/threads.js';
 import type { TensorVariable } from '../../src/tensor/variable.js';
 
 const T = th.tensor;
@@ -208,6 +208,30 @@ describe('thread pool', () => {
     runParallel(mod, 'fill', [[p, 100, 1], [p + 800, 100, 2], [p + 1600, 100, 3]]);
     const view = new Float64Array(memoryBuffer(), p, 300);
     expect([view[0], view[150], view[299]]).toEqual([1, 2, 3]);
+    heapFree(p);
+  });
+
+  it('runs every task exactly once, on a worker or taken back by the caller', async () => {
+    const threads = th.config.threads;
+    th.config.threads = 3; // two workers: tasks 1 and 2 are both handed out
+    await threadsReady();
+    const p = heapAlloc(8 * 3000);
+    const view = new Float64Array(memoryBuffer(), p, 3000);
+    for (const patient of [false, true]) {
+      waitForPickups(patient);
+      try {
+        for (let round = 1; round <= 50; round++) {
+          const [ran, back] = [workerTaskCount(), takenBackCount()];
+          runParallel(mod, 'fill', [[p, 1000, round], [p + 8000, 1000, -round], [p + 16000, 1000, 2 * round]]);
+          expect(workerTaskCount() - ran + (takenBackCount() - back)).toBe(2);
+          if (patient) expect(takenBackCount()).toBe(back);
+          expect([view[0], view[999], view[1000], view[1999], view[2000], view[2999]]).toEqual([round, round, -round, -round, 2 * round, 2 * round]);
+        }
+      } finally {
+        waitForPickups(false);
+      }
+    }
+    th.config.threads = threads;
     heapFree(p);
   });
 

@@ -1,7 +1,8 @@
 /**
- * The WASM linker: the JS linker's schedule, with elementwise nodes and
- * reductions over large arrays run by WebAssembly SIMD functions
- * (renderKernel.ts, renderReduce.ts) on the arrays where they lie in the
+ * The WASM linker: the JS linker's schedule, with elementwise nodes,
+ * reductions and the softmax family over large arrays run by WebAssembly
+ * SIMD functions (renderKernel.ts, renderReduce.ts, softmax.ts) on the
+ * arrays where they lie in the
  * shared memory, split over threads when big enough; expensive kernels over
  * small arrays run there too, their operands staged. Everything else — cheap
  * work on small arrays (below WASM_MIN_BYTES, which live on the JS heap),
@@ -21,7 +22,9 @@ import { canGenerateCode } from '../js/renderKernel.js';
 import { renderSchedule } from '../js/schedule.js';
 import { collapseLayout } from '../js/renderStrided.js';
 import { elementwiseThunk, inputStrides, kernelOfNode, reduceKernelOfNode, reduceThunk, reductionTarget } from '../js/linker.js';
-import { WASM_MIN_BYTES, wasmAddress, withScratch } from '../../wasm/arrays.js';
+import { wasmAddress, withScratch } from '../../wasm/arrays.js';
+import { PARALLEL_MIN_WORK, worthWasm } from './dispatch.js';
+import { wasmSoftmaxThunk } from './softmax.js';
 import { reducedValueDtype, type ElementwiseKernel } from '../../kernel/ir.js';
 import { storeConverter } from '../../ndarray/dtype.js';
 import { FusedReduce } from '../../tensor/fused.js';
@@ -40,20 +43,6 @@ export function wasmKernelRuns(): number {
 
 /** The most axes a layout may keep after collapsing for the WASM kernels (three outer loop levels around rows). */
 const MAX_RANK = 4;
-
-/** Work (elements × cost per element) below which a kernel stays on the calling thread (waking a worker costs tens of microseconds). */
-const PARALLEL_MIN_WORK = 1 << 21;
-/**
- * Work (elements × cost per element, in additions) from which a kernel over
- * small arrays — on the JS heap, so copied in and out — still runs faster in
- * WASM than in JS: a transcendental chain over a few hundred elements.
- */
-const STAGED_MIN_WORK = 4096;
-
-/** Whether a kernel of `n` elements of `itemBytes` each and this cost per element runs in WASM. */
-function worthWasm(n: number, itemBytes: number, cost: number): boolean {
-  return n * itemBytes >= WASM_MIN_BYTES || n * cost >= STAGED_MIN_WORK;
-}
 
 /** The kernel's cost per element. */
 function kernelCost(kernel: ElementwiseKernel): number {
@@ -223,7 +212,7 @@ function splitWork(args: readonly number[], rows: number, cols: number, threads:
 export function wasmLinker(fgraph: FunctionGraph, profile: NodeTimer | null = null, context: LinkContext | null = null): VM {
   return new VM(fgraph, {
     profile,
-    makeThunk: (node) => wasmElementwiseThunk(node) ?? wasmReduceThunk(node),
+    makeThunk: (node) => wasmElementwiseThunk(node) ?? wasmReduceThunk(node) ?? wasmSoftmaxThunk(node),
     render: canGenerateCode ? renderSchedule : null,
     context,
   });

@@ -2,9 +2,10 @@
  * The WASM executor's elementwise kernels: every op it renders, on data full
  * of special values (±0, ±Infinity, NaN, subnormals, huge values), in every
  * layout it takes (contiguous, rows with a broadcast row or column, single
- * values), on one thread and several, with inputs in the shared memory or on
- * the JS heap — each equal bit for bit to the reference VM. Layouts it does
- * not take fall back to the JS executor, still exact.
+ * values, strided inputs gathered), on one thread and several, with inputs
+ * in the shared memory or on the JS heap — each equal bit for bit to the
+ * reference VM. Layouts it does not take fall back to the JS executor, still
+ * exact.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import * as th from '../../src/index.js';
@@ -110,9 +111,17 @@ describe('WASM elementwise kernels', () => {
       check([a, b], a.div(b.add(2)), [values(dtype, [3, 4, 5, 60], 28), values(dtype, [3, 1, 5, 1], 29)]);
     });
 
-    it(`a transposed operand falls back to the JS executor (${dtype})`, () => {
+    it(`strided operands are gathered: transposed, reversed, every third, permuted axes (${dtype})`, () => {
       const [m, k] = [T.matrix('m', dtype), T.matrix('k', dtype)];
-      check([m, k], m.T.add(k), [values(dtype, [50, 60], 14), values(dtype, [60, 50], 15)], false);
+      check([m, k], m.T.add(k), [values(dtype, [50, 60], 14), values(dtype, [60, 50], 15)]);
+      check([m, k], T.sqrt(T.abs(m.T)).mul(k.T).sub(m.T), [values(dtype, [61, 53], 16), values(dtype, [61, 53], 17)]);
+      const v = T.vector('v', dtype);
+      check([v], v.at('::-1').mul(v), [values(dtype, [2001], 18)]);
+      check([v], T.sqrt(T.abs(v.at('1::3'))).add(1), [values(dtype, [9001], 19)]);
+      const t = T.tensor4('t', dtype);
+      const row = T.row('row', dtype);
+      // NCHW viewed as NHWC, against a contiguous NHWC tensor and a broadcast row
+      check([t, row], t.dimshuffle(0, 2, 3, 1).mul(2).add(row), [values(dtype, [3, 5, 7, 11], 20), values(dtype, [1, 5], 22)]);
     });
 
     it(`split over threads gives the same bits as one thread (${dtype})`, async () => {

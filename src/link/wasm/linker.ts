@@ -2,8 +2,8 @@
  * The WASM linker: the JS linker's schedule, with elementwise nodes,
  * reductions and the softmax family over large arrays run by WebAssembly
  * SIMD functions (renderKernel.ts, renderReduce.ts, softmax.ts) on the
- * arrays where they lie in the
- * shared memory, split over threads when big enough; expensive kernels over
+ * arrays where they lie in the shared memory (any input strides for
+ * elementwise kernels), split over threads when big enough; expensive kernels over
  * small arrays run there too, their operands staged. Everything else — cheap
  * work on small arrays (below WASM_MIN_BYTES, which live on the JS heap),
  * layouts the renderers do not cover, kernels with dtypes or ops they have
@@ -51,18 +51,21 @@ function kernelCost(kernel: ElementwiseKernel): number {
   return cost;
 }
 
+const NONE: readonly boolean[] = [];
+
 /** A thunk's own table of rendered kernels, keyed by small integers (no string building per call). */
 class KernelTable {
   private readonly kernels = new Map<number, WasmKernel>();
   constructor(private readonly kernel: ElementwiseKernel) {}
 
-  get(rowBroadcast: readonly boolean[], levels: number): WasmKernel {
+  get(rowBroadcast: readonly boolean[], levels: number, strided: readonly boolean[] = NONE): WasmKernel {
     let key = levels;
-    for (let i = 0; i < rowBroadcast.length; i++) key = key * 2 + (rowBroadcast[i] ? 1 : 0);
-    let k = rowBroadcast.length > 40 ? undefined : this.kernels.get(key);
+    for (let i = 0; i < rowBroadcast.length; i++) key = key * 3 + (rowBroadcast[i] ? 1 : strided[i] ? 2 : 0);
+    const small = rowBroadcast.length <= 30; // keys stay exact integers
+    let k = small ? this.kernels.get(key) : undefined;
     if (k === undefined) {
-      k = renderWasmKernel(this.kernel, rowBroadcast, levels)!;
-      if (rowBroadcast.length <= 40) this.kernels.set(key, k);
+      k = renderWasmKernel(this.kernel, rowBroadcast, levels, strided)!;
+      if (small) this.kernels.set(key, k);
     }
     return k;
   }
@@ -109,21 +112,25 @@ function wasmElementwiseThunk(node: Apply): Thunk | null {
       const strides = [...outs.map((o) => o.strides as number[]), ...arrays.map((a) => (a.size === 1 ? shape.map(() => 0) : inputStrides(a, shape)))];
       const layout = collapseLayout(shape, strides);
       const rank = layout.shape.length;
-      // Rows of contiguous (or row-constant) data under at most three outer levels; anything else is the JS executor's.
-      if (rank > MAX_RANK || layout.strides.some((st, k) => st[rank - 1] !== 1 && (k < nOut || st[rank - 1] !== 0))) {
+      // Rows of contiguous outputs under at most three outer levels, inputs read along them with any stride
+      // (row-constant, contiguous or gathered); anything else is the JS executor's.
+      if (rank > MAX_RANK || layout.strides.some((st, k) => k < nOut && st[rank - 1] !== 1)) {
         for (let o = 0; o < nOut; o++) cells[o]!.value = outs[o];
         return js(inputs, cells);
       }
       const levels = Math.max(1, rank - 1);
+      const inner = arrays.map((_, i) => layout.strides[nOut + i]![rank - 1]!);
       wasm = table.get(
-        arrays.map((_, i) => layout.strides[nOut + i]![rank - 1] === 0),
+        inner.map((st) => st === 0),
         levels,
+        inner.map((st) => st !== 0 && st !== 1),
       );
       cols = layout.shape[rank - 1]!;
       outer = rank > 1 ? layout.shape[0]! : 1;
       for (let k = 0; k < nOut + nIn; k++) args.push(staging.address(k < nOut ? outs[k]! : arrays[k - nOut]!, k < nOut, k));
       for (let l = 0; l < levels; l++) for (let k = 0; k < nOut + nIn; k++) args.push(rank > 1 ? layout.strides[k]![l]! * itemBytes : 0);
       for (let l = 1; l < levels; l++) args.push(layout.shape[l]!);
+      for (const st of inner) if (st !== 0 && st !== 1) args.push(st * itemBytes);
     }
     const threads = n * cost >= PARALLEL_MIN_WORK ? threadCount() : 1;
     try {

@@ -3,13 +3,16 @@
  * over the rows of a (collapsed) layout of up to four axes, a vector of lanes per
  * iteration (f64x2 or f32x4), intermediates in locals, and a scalar-width
  * tail. Inputs read once per row (a column broadcast along the row, or a
- * single value) are splatted before the row's loop.
+ * single value) are splatted before the row's loop; inputs whose elements
+ * along the row are not adjacent (a transposed or reversed view, a step)
+ * are gathered lane by lane. Outputs are written along contiguous rows.
  *
  * The function takes byte addresses in the shared memory, so it runs
  * unchanged on any thread: one address per operand (outputs first, then
  * inputs), one step per operand and outer loop level (bytes), the lengths of
- * the inner outer levels, the range of the outermost level (threads split
- * it) and the column range of every row.
+ * the inner outer levels, the element stride of each gathered input, the
+ * range of the outermost level (threads split it) and the column range of
+ * every row.
  *
  * Supported: kernels whose inputs and outputs are all of one float dtype,
  * whose steps are ops of it with a vector rendering (vectorOps.ts, the math
@@ -99,10 +102,13 @@ const cache = new Map<string, WasmKernel | null>();
 /**
  * The WASM function for `kernel` over `outerLevels` loop levels around the
  * vectorised row loop, with inputs marked in `rowBroadcast` read once per
- * row; null when the kernel is outside what this renderer does.
+ * row and those marked in `strided` read along the row with a stride (a
+ * transposed view: gathered lane by lane); null when the kernel is outside
+ * what this renderer does.
  */
-export function renderWasmKernel(kernel: ElementwiseKernel, rowBroadcast: readonly boolean[], outerLevels = 1): WasmKernel | null {
-  const key = `${kernelKey(kernel)}|${rowBroadcast.map((b) => (b ? 1 : 0)).join('')}|${outerLevels}`;
+export function renderWasmKernel(kernel: ElementwiseKernel, rowBroadcast: readonly boolean[], outerLevels = 1, strided: readonly boolean[] = []): WasmKernel | null {
+  const mode = (i: number) => (rowBroadcast[i] ? 1 : strided[i] ? 2 : 0);
+  const key = `${kernelKey(kernel)}|${rowBroadcast.map((_, i) => mode(i)).join('')}|${outerLevels}`;
   if (cache.has(key)) return cache.get(key)!;
   const plan = vectorPlan(kernel);
   let result: WasmKernel | null = null;
@@ -110,8 +116,9 @@ export function renderWasmKernel(kernel: ElementwiseKernel, rowBroadcast: readon
     const layout = LAYOUTS[plan.dtype];
     const m = new ModuleBuilder().importMemory(MEMORY_IMPORT);
     const nOperands = kernel.outputs.length + kernel.inputDtypes.length;
-    const { code } = m.func('kernel', Array((1 + outerLevels) * nOperands + (outerLevels - 1) + 4).fill('i32'));
-    emitKernel(code, kernel, plan.steps, layout, rowBroadcast, outerLevels);
+    const nStrided = rowBroadcast.filter((_, i) => mode(i) === 2).length;
+    const { code } = m.func('kernel', Array((1 + outerLevels) * nOperands + (outerLevels - 1) + nStrided + 4).fill('i32'));
+    emitKernel(code, kernel, plan.steps, layout, rowBroadcast, outerLevels, strided);
     result = { module: shareModule(m.encode()), name: 'kernel', dtype: plan.dtype, itemBytes: layout.bytes, lanes: layout.lanes };
   }
   cache.set(key, result);
@@ -120,17 +127,29 @@ export function renderWasmKernel(kernel: ElementwiseKernel, rowBroadcast: readon
 
 /**
  * The body: params are each operand's base address, each outer level's step
- * per operand (bytes), the lengths of outer levels 1.., then the range
- * [r0, r1) of level 0 and the column range [c0, c1) of every row.
+ * per operand (bytes), the lengths of outer levels 1.., the element stride
+ * (bytes) of each strided input, then the range [r0, r1) of level 0 and the
+ * column range [c0, c1) of every row.
  */
-function emitKernel(c: Code, kernel: ElementwiseKernel, plans: readonly StepPlan[], L: Layout, rowBroadcast: readonly boolean[], outerLevels: number): void {
+function emitKernel(
+  c: Code,
+  kernel: ElementwiseKernel,
+  plans: readonly StepPlan[],
+  L: Layout,
+  rowBroadcast: readonly boolean[],
+  outerLevels: number,
+  strided: readonly boolean[],
+): void {
   const nOut = kernel.outputs.length;
   const nIn = kernel.inputDtypes.length;
   const m = nOut + nIn;
   const base = c.params.slice(0, m);
   const steps = [...Array(outerLevels).keys()].map((l) => c.params.slice((1 + l) * m, (2 + l) * m));
   const counts = c.params.slice((1 + outerLevels) * m, (1 + outerLevels) * m + outerLevels - 1);
-  const [r0, r1, c0, c1] = c.params.slice((1 + outerLevels) * m + outerLevels - 1) as [Local, Local, Local, Local];
+  let next = (1 + outerLevels) * m + outerLevels - 1;
+  // Per operand: the local holding its element stride in bytes, when it is a strided input.
+  const stride: (Local | undefined)[] = [...Array(m).keys()].map((o) => (o >= nOut && !rowBroadcast[o - nOut] && strided[o - nOut] ? c.params[next++] : undefined));
+  const [r0, r1, c0, c1] = c.params.slice(next) as [Local, Local, Local, Local];
   const index = steps.map(() => c.local('i32'));
   const levelPtr = steps.map(() => base.map(() => c.local('i32')));
   const col = c.local('i32');
@@ -139,32 +158,60 @@ function emitKernel(c: Code, kernel: ElementwiseKernel, plans: readonly StepPlan
   const isRowConstant = (operand: number) => operand >= nOut && rowBroadcast[operand - nOut] === true;
   const { values, computeSteps } = stepEmitter(c, kernel, plans, L.shape);
   const moving = [...Array(m).keys()].filter((o) => !isRowConstant(o));
-  const advance = (bytes: number) => {
-    for (const o of moving) c.get(ptr[o]!).i32(bytes).op('i32.add').set(ptr[o]!);
+  /** Moves every pointer along the row by `elements`. */
+  const advance = (elements: number) => {
+    for (const o of moving) {
+      c.get(ptr[o]!);
+      const st = stride[o];
+      if (st === undefined) c.i32(elements * L.bytes);
+      else if (elements === 1) c.get(st);
+      else c.get(st).i32(elements).op('i32.mul');
+      c.op('i32.add').set(ptr[o]!);
+    }
+  };
+  /** A strided input's vector: lane 0 loaded with the rest zeroed, then each further lane in place. */
+  const gather = (o: number) => {
+    const at = ptr[o]!;
+    c.get(at).mem(L.loadZero);
+    for (let l = 1; l < L.lanes; l++) {
+      c.get(at).get(stride[o]!);
+      if (l > 1) c.i32(l).op('i32.mul');
+      c.op('i32.add').mem(L.load).lane(`${L.shape}.replace_lane`, l);
+    }
+    c.set(values[o - nOut]!);
   };
 
   // One row: columns [c0, c1) from the row's pointers.
   const emitRow = (rowPtr: readonly Local[]) => {
     for (let o = 0; o < m; o++) {
       c.get(rowPtr[o]!);
-      if (!isRowConstant(o)) c.get(c0).i32(L.bytes).op('i32.mul').op('i32.add');
+      if (!isRowConstant(o)) {
+        c.get(c0);
+        if (stride[o] === undefined) c.i32(L.bytes);
+        else c.get(stride[o]!);
+        c.op('i32.mul').op('i32.add');
+      }
       c.set(ptr[o]!);
       if (isRowConstant(o)) c.get(ptr[o]!).mem(L.splat).set(values[o - nOut]!);
     }
     // vectorEnd = c0 + ((c1 - c0) & -lanes)
     c.get(c0).get(c1).get(c0).op('i32.sub').i32(-L.lanes).op('i32.and').op('i32.add').set(vectorEnd);
     c.forRange(col, c0, vectorEnd, L.lanes, () => {
-      for (let i = 0; i < nIn; i++) if (!isRowConstant(nOut + i)) c.get(ptr[nOut + i]!).mem('v128.load', 0, 0).set(values[i]!);
+      for (let i = 0; i < nIn; i++) {
+        if (isRowConstant(nOut + i)) continue;
+        if (stride[nOut + i] !== undefined) gather(nOut + i);
+        else c.get(ptr[nOut + i]!).mem('v128.load', 0, 0).set(values[i]!);
+      }
       computeSteps();
       kernel.outputs.forEach((v, o) => c.get(ptr[o]!).get(values[v]!).mem('v128.store', 0, 0));
-      advance(16);
+      advance(L.lanes);
     });
     // The tail, one element at a time in lane 0.
     c.forRange(col, vectorEnd, c1, 1, () => {
       for (let i = 0; i < nIn; i++) if (!isRowConstant(nOut + i)) c.get(ptr[nOut + i]!).mem(L.loadZero).set(values[i]!);
       computeSteps();
       kernel.outputs.forEach((v, o) => c.get(ptr[o]!).get(values[v]!).lane(`${L.shape}.extract_lane`, 0).mem(L.store));
-      advance(L.bytes);
+      advance(1);
     });
   };
 

@@ -63,6 +63,20 @@ function checkView(length: number, shape: readonly number[], strides: readonly n
   }
 }
 
+let trustedView = false;
+
+/**
+ * A view without the constructor's checks and copies, for views computed
+ * from a valid array (an index into it, its axes permuted or dropped):
+ * `shape` and `strides` become the view's own (frozen), so they must be new
+ * arrays or frozen ones. Views are made on every step of a loop; checking
+ * them cost more than the step's small kernels.
+ */
+export function viewOf(data: TypedArray, dtype: DType, shape: number[], strides: number[], offset: number): NDArray {
+  trustedView = true;
+  return new NDArray(data, dtype, shape, strides, offset);
+}
+
 export class NDArray {
   readonly data: TypedArray;
   readonly dtype: DType;
@@ -73,15 +87,23 @@ export class NDArray {
   readonly offset: number;
 
   constructor(data: TypedArray, dtype: DType, shape: readonly number[], strides?: readonly number[], offset = 0) {
-    checkShape(shape);
-    if (!(data instanceof dtypeInfo(dtype).storage)) {
-      throw new TypeError(`storage of a ${dtype} array must be a ${dtypeInfo(dtype).storage.name}, got ${data.constructor.name}`);
+    let steps: number[];
+    if (trustedView) {
+      // viewOf: a view derived from a valid array, with arrays made for it alone.
+      trustedView = false;
+      steps = strides as number[];
+    } else {
+      checkShape(shape);
+      if (!(data instanceof dtypeInfo(dtype).storage)) {
+        throw new TypeError(`storage of a ${dtype} array must be a ${dtypeInfo(dtype).storage.name}, got ${data.constructor.name}`);
+      }
+      steps = strides ? [...strides] : contiguousStrides(shape);
+      checkView(data.length, shape, steps, offset);
+      shape = [...shape];
     }
-    const steps = strides ? [...strides] : contiguousStrides(shape);
-    checkView(data.length, shape, steps, offset);
     this.data = data;
     this.dtype = dtype;
-    this.shape = Object.freeze([...shape]);
+    this.shape = Object.freeze(shape);
     this.strides = Object.freeze(steps);
     this.offset = offset;
   }
@@ -217,7 +239,7 @@ export class NDArray {
       throw new ShapeError(`cannot reshape array of size ${this.size} into shape ${shapeToString(shape)}`);
     }
     const base = this.isContiguous() ? this : this.copy();
-    return new NDArray(base.data, base.dtype, target, contiguousStrides(target), base.offset);
+    return viewOf(base.data, base.dtype, target, contiguousStrides(target), base.offset);
   }
 
   /** Permutes axes (reverses them when `axes` is omitted); a view. */
@@ -227,7 +249,7 @@ export class NDArray {
     if (perm.length !== this.ndim || sorted.some((a, i) => a !== i)) {
       throw new ShapeError(`axes ${JSON.stringify(axes)} are not a permutation of the ${this.ndim} axes`);
     }
-    return new NDArray(this.data, this.dtype, perm.map((a) => this.shape[a]!), perm.map((a) => this.strides[a]!), this.offset);
+    return viewOf(this.data, this.dtype, perm.map((a) => this.shape[a]!), perm.map((a) => this.strides[a]!), this.offset);
   }
 
   /**
@@ -235,25 +257,29 @@ export class NDArray {
    * order, 'x' inserting a length-1 axis; axes left out must have length 1.
    */
   dimshuffle(pattern: readonly (number | 'x')[]): NDArray {
-    const used = pattern.filter((p): p is number => p !== 'x');
-    for (const p of used) {
+    const used = new Uint8Array(this.ndim);
+    const shape: number[] = [];
+    const strides: number[] = [];
+    for (const p of pattern) {
+      if (p === 'x') {
+        shape.push(1);
+        strides.push(0);
+        continue;
+      }
       if (!Number.isInteger(p) || p < 0 || p >= this.ndim) {
         throw new ShapeError(`dimshuffle ${JSON.stringify(pattern)}: ${p} is not an axis of a ${this.ndim}-d array`);
       }
+      if (used[p] === 1) throw new ShapeError(`dimshuffle ${JSON.stringify(pattern)} repeats an axis`);
+      used[p] = 1;
+      shape.push(this.shape[p]!);
+      strides.push(this.strides[p]!);
     }
-    if (new Set(used).size !== used.length) throw new ShapeError(`dimshuffle ${JSON.stringify(pattern)} repeats an axis`);
     for (let ax = 0; ax < this.ndim; ax++) {
-      if (!used.includes(ax) && this.shape[ax] !== 1) {
+      if (used[ax] === 0 && this.shape[ax] !== 1) {
         throw new ShapeError(`dimshuffle ${JSON.stringify(pattern)} drops axis ${ax} of length ${this.shape[ax]}; only length-1 axes can be dropped`);
       }
     }
-    return new NDArray(
-      this.data,
-      this.dtype,
-      pattern.map((p) => (p === 'x' ? 1 : this.shape[p]!)),
-      pattern.map((p) => (p === 'x' ? 0 : this.strides[p]!)),
-      this.offset,
-    );
+    return viewOf(this.data, this.dtype, shape, strides, this.offset);
   }
 
   /** A read-only-by-convention view repeating data along broadcast axes (stride 0), numpy's `broadcast_to`. */

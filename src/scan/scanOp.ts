@@ -29,7 +29,7 @@ import type { InputGradient } from '../graph/gradientTerms.js';
 import { Op, type LinkContext, type NodeThunk, type OutputCell } from '../graph/op.js';
 import type { Variable } from '../graph/variable.js';
 import { VM } from '../link/vm.js';
-import { NDArray, shapeSize, shapeToString } from '../ndarray/ndarray.js';
+import { NDArray, shapeSize, shapeToString, viewOf } from '../ndarray/ndarray.js';
 import { ScratchArrays } from '../wasm/arrays.js';
 import { nodeError, reuseOrAllocate } from '../tensor/runtime.js';
 import { TensorType } from '../tensor/type.js';
@@ -77,7 +77,16 @@ let nextScanId = 0;
 
 /** A view of entry `i` along axis 0. */
 function row(a: NDArray, i: number): NDArray {
-  return new NDArray(a.data, a.dtype, a.shape.slice(1), a.strides.slice(1), a.offset + i * a.strides[0]!);
+  return rowsOf(a)(i);
+}
+
+/** A maker of `row(a, i)` for one array, its entry shape and strides computed once (and shared, frozen, by every row). */
+function rowsOf(a: NDArray): (i: number) => NDArray {
+  const shape = Object.freeze(a.shape.slice(1)) as number[];
+  const strides = Object.freeze(a.strides.slice(1)) as number[];
+  const { data, dtype, offset } = a;
+  const step = a.strides[0]!;
+  return (i) => viewOf(data, dtype, shape, strides, offset + i * step);
 }
 
 /** Copies `src` into contiguous storage `dst` from element `at`. */
@@ -89,7 +98,7 @@ function copyInto(dst: NDArray, at: number, src: NDArray): void {
 
 /** The first `count` entries along axis 0, as a view. */
 function leading(a: NDArray, count: number): NDArray {
-  return count === a.shape[0] ? a : new NDArray(a.data, a.dtype, [count, ...a.shape.slice(1)], a.strides, a.offset);
+  return count === a.shape[0] ? a : viewOf(a.data, a.dtype, [count, ...a.shape.slice(1)], [...a.strides], a.offset);
 }
 
 const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
@@ -223,23 +232,27 @@ export class Scan extends Op {
     const perStep: (NDArray | null)[] = new Array(s.nPerStep).fill(null);
     let steps = n;
     const args: unknown[] = [];
+    const seqRows = seqs.map(rowsOf);
+    const bufferRows = buffers.map(rowsOf);
+    const entryShapes = buffers.map((b) => b.shape.slice(1));
     for (let t = 0; t < n; t++) {
       args.length = 0;
-      seqs.forEach((seq, i) => {
+      for (let i = 0; i < nSeqs; i++) {
+        const seq = seqs[i]!;
         for (const k of s.seqTaps[i]!) {
           const at = t + k + spans[i]!.before;
-          args.push(row(seq, s.goBackwards ? seq.shape[0]! - 1 - at : at));
+          args.push(seqRows[i]!(s.goBackwards ? seq.shape[0]! - 1 - at : at));
         }
-      });
-      buffers.forEach((buffer, j) => {
-        for (const tap of s.outputTaps[j]!) args.push(row(buffer, slot(j, ds[j]! + t + tap)));
-      });
+      }
+      for (let j = 0; j < nRec; j++) {
+        for (const tap of s.outputTaps[j]!) args.push(bufferRows[j]!(slot(j, ds[j]! + t + tap)));
+      }
       for (const v of nonSeqs) args.push(v);
       const outs = run(args) as NDArray[];
       buffers.forEach((buffer, j) => {
         const v = outs[j]!;
-        if (!sameShape(v.shape, buffer.shape.slice(1))) {
-          throw nodeError(node, `step ${t}: recurrent output ${j} has shape ${shapeToString(v.shape)}, but its initial value has shape ${shapeToString(buffer.shape.slice(1))}; every step must keep a recurrent output's shape`);
+        if (!sameShape(v.shape, entryShapes[j]!)) {
+          throw nodeError(node, `step ${t}: recurrent output ${j} has shape ${shapeToString(v.shape)}, but its initial value has shape ${shapeToString(entryShapes[j]!)}; every step must keep a recurrent output's shape`);
         }
         copyInto(buffer, slot(j, ds[j]! + t) * buffer.strides[0]!, v);
       });

@@ -24,7 +24,7 @@ export function contiguousStrides(shape: readonly number[]): number[] {
 
 export function shapeSize(shape: readonly number[]): number {
   let n = 1;
-  for (const d of shape) n *= d;
+  for (let i = 0; i < shape.length; i++) n *= shape[i]!;
   return n;
 }
 

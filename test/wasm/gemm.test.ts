@@ -340,6 +340,23 @@ describe('gemv', () => {
     }
   });
 
+  it('gives each row the same bits whichever rows a call covers (how threads split a product)', () => {
+    const random = rng(10);
+    for (const dtype of DTYPES) {
+      for (const layout of ['row', 'col'] as Layout[]) {
+        const [m, k] = [23, 39];
+        const a = strided(m, k, layout, dtype, random);
+        const x = Float64Array.from({ length: k }, () => (dtype === 'f32' ? Math.fround(random() - 0.5) : random() - 0.5));
+        const whole = runGemv(dtype, a, x, 1);
+        for (const r0 of [1, 3, 5, 10]) {
+          // Rows r0.. alone: A's origin moved down r0 rows.
+          const part = runGemv(dtype, { ...a, rows: m - r0, origin: a.origin + r0 * a.s0 }, x, 1);
+          expect([...part]).toEqual([...whole.slice(r0)]);
+        }
+      }
+    }
+  });
+
   it('propagates Inf and NaN', () => {
     const random = rng(9);
     for (const dtype of DTYPES) {

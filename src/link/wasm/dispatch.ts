@@ -5,8 +5,13 @@
  */
 import { WASM_MIN_BYTES } from '../../wasm/arrays.js';
 
-/** Work below which a kernel stays on the calling thread (waking a worker costs tens of microseconds). */
-export const PARALLEL_MIN_WORK = 1 << 21;
+/**
+ * Work below which a kernel stays on the calling thread: about 50 µs of
+ * work, where handing half to a worker (a few µs when it is awake, and
+ * nothing lost when it is not: the caller takes back a task nobody started)
+ * starts to pay.
+ */
+export const PARALLEL_MIN_WORK = 2 ** 19;
 
 /**
  * Work from which a kernel over small arrays — on the JS heap, so copied in

@@ -159,6 +159,27 @@ describe('WASM elementwise kernels', () => {
       }
     });
 
+    it(`integer and bool inputs cast to ${dtype} are converted as they load, in every layout`, () => {
+      const ints = ['bool', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32'] as const;
+      for (const it of ints) {
+        const { min, max } = { bool: { min: 0, max: 1 }, int8: { min: -128, max: 127 }, uint8: { min: 0, max: 255 }, int16: { min: -32768, max: 32767 }, uint16: { min: 0, max: 65535 }, int32: { min: -(2 ** 31), max: 2 ** 31 - 1 }, uint32: { min: 0, max: 2 ** 32 - 1 } }[it];
+        const next = xorshift32(ints.indexOf(it) + 40);
+        const pick = (k: number) => (k % 7 === 0 ? min : k % 7 === 1 ? max : k % 7 === 2 ? 0 : Math.floor(min + next() * (max - min + 1)));
+        const ivals = (shape: number[]) => th.array(Array.from({ length: shape.reduce((p, d) => p * d, 1) }, (_, k) => pick(k)), { dtype: it }).reshape(shape);
+        const [iv, fv] = [T.vector('i', it), T.vector('f', dtype)];
+        // contiguous with a tail; 2003 one-byte elements live on the JS heap and are staged
+        check([iv, fv], T.cast(iv, dtype).mul(fv).add(T.cast(iv, dtype)), [ivals([2003]), values(dtype, [2003], 30)]);
+        check([iv], T.cast(iv, dtype).div(255), [ivals([6007])]);
+        // a broadcast integer row, and a transposed integer matrix (gathered)
+        const [im, fm, ir] = [T.matrix('im', it), T.matrix('fm', dtype), T.row('ir', it)];
+        check([fm, ir], fm.sub(T.cast(ir, dtype)), [values(dtype, [41, 67], 31), ivals([1, 67])]);
+        check([im, fm], T.cast(im.T, dtype).mul(fm), [ivals([67, 41]), values(dtype, [41, 67], 32)]);
+      }
+      // An integer input used as an integer (here added to first) stays with the JS executor, still exact.
+      const iv = T.vector('i', 'int32');
+      check([iv], T.cast(iv.add(1), dtype).mul(2), [th.array(Array.from({ length: 3000 }, (_, k) => k - 1500), { dtype: 'int32' })], false);
+    });
+
     it(`an in-place shared-variable update (${dtype})`, () => {
       const w = th.shared(values(dtype, [5000], 20), 'w');
       const g = T.vector('g', dtype);

@@ -26,7 +26,7 @@ import { wasmAddress, withScratch } from '../../wasm/arrays.js';
 import { PARALLEL_MIN_WORK, worthWasm } from './dispatch.js';
 import { wasmSoftmaxThunk } from './softmax.js';
 import { reducedValueDtype, type ElementwiseKernel } from '../../kernel/ir.js';
-import { storeConverter } from '../../ndarray/dtype.js';
+import { dtypeInfo, storeConverter } from '../../ndarray/dtype.js';
 import { FusedReduce } from '../../tensor/fused.js';
 import { renderWasmReduce } from './renderReduce.js';
 import { opCost } from './vectorOps.js';
@@ -82,6 +82,8 @@ function wasmElementwiseThunk(node: Apply): Thunk | null {
   const table = new KernelTable(kernel);
   const cost = kernelCost(kernel);
   const itemBytes = kernel.outputDtypes[0] === 'float64' ? 8 : 4;
+  // Bytes per element of each operand (outputs, then inputs: integer inputs are read converted).
+  const operandBytes = [...kernel.outputDtypes, ...kernel.inputDtypes].map((d) => dtypeInfo(d).storage.BYTES_PER_ELEMENT);
   const scalar: boolean[] = new Array(nIn).fill(false);
   const args: number[] = [];
   return (inputs, cells: OutputCell[]) => {
@@ -128,9 +130,11 @@ function wasmElementwiseThunk(node: Apply): Thunk | null {
       cols = layout.shape[rank - 1]!;
       outer = rank > 1 ? layout.shape[0]! : 1;
       for (let k = 0; k < nOut + nIn; k++) args.push(staging.address(k < nOut ? outs[k]! : arrays[k - nOut]!, k < nOut, k));
-      for (let l = 0; l < levels; l++) for (let k = 0; k < nOut + nIn; k++) args.push(rank > 1 ? layout.strides[k]![l]! * itemBytes : 0);
+      for (let l = 0; l < levels; l++) for (let k = 0; k < nOut + nIn; k++) args.push(rank > 1 ? layout.strides[k]![l]! * operandBytes[k]! : 0);
       for (let l = 1; l < levels; l++) args.push(layout.shape[l]!);
-      for (const st of inner) if (st !== 0 && st !== 1) args.push(st * itemBytes);
+      inner.forEach((st, i) => {
+        if (st !== 0 && st !== 1) args.push(st * operandBytes[nOut + i]!);
+      });
     }
     const threads = n * cost >= PARALLEL_MIN_WORK ? threadCount() : 1;
     try {

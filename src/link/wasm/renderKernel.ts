@@ -14,11 +14,12 @@
  * range of the outermost level (threads split it) and the column range of
  * every row.
  *
- * Supported: kernels whose inputs and outputs are all of one float dtype,
- * whose steps are ops of it with a vector rendering (vectorOps.ts, the math
- * library) or predicates and logic giving bools, which live in the lanes as
- * masks; others (ints, mixed float widths) return null and run in the JS
- * executor.
+ * Supported: kernels whose outputs are all of one float dtype, whose inputs
+ * have it too or are integers and bools read only through a cast to it
+ * (converted as they load: convertLoad.ts), and whose steps are ops of it
+ * with a vector rendering (vectorOps.ts, the math library) or predicates and
+ * logic giving bools, which live in the lanes as masks; others (integer
+ * arithmetic, mixed float widths) return null and run in the JS executor.
  */
 import type { Code, Local } from '../../wasm/code.js';
 import { ModuleBuilder } from '../../wasm/module.js';
@@ -27,6 +28,7 @@ import { shareModule, type SharedModule } from '../../wasm/threads.js';
 import { kernelKey, type ElementwiseKernel } from '../../kernel/ir.js';
 import type { DType } from '../../ndarray/dtype.js';
 import { logicalOp, maskOp, maskToFloat, switchOnMask, vectorOp, type Shape, type VectorOp } from './vectorOps.js';
+import { CONVERTIBLE, convertibleBytes, loadConvertedScalar, loadConvertedVector } from './convertLoad.js';
 
 export interface WasmKernel {
   readonly module: SharedModule;
@@ -67,17 +69,30 @@ export interface StepPlan {
  * output has that dtype and every step is a number op of it, a predicate of
  * it, or logic on bools; null otherwise (the JS executor runs it).
  */
-export function vectorPlan(kernel: ElementwiseKernel): { dtype: 'float32' | 'float64'; steps: StepPlan[] } | null {
+export function vectorPlan(kernel: ElementwiseKernel): VectorPlan | null {
   if (kernel.reduce !== undefined) return null;
   const dtype = kernel.outputDtypes[0];
   if (dtype !== 'float32' && dtype !== 'float64') return null;
   const isFloat = (d: DType) => d === dtype;
   const isValue = (d: DType) => d === dtype || d === 'bool';
-  if (!kernel.inputDtypes.every(isFloat) || !kernel.outputDtypes.every(isFloat)) return null;
+  if (!kernel.outputDtypes.every(isFloat)) return null;
+  // An integer or bool input is read converted when its only uses are casts to the float dtype.
+  const nIn = kernel.inputDtypes.length;
+  const converted = kernel.inputDtypes.map((d) => (isFloat(d) ? null : d));
+  const isCast = (s: (typeof kernel.steps)[number]) => s.op.name === 'cast' && s.dtype === dtype;
+  for (let i = 0; i < nIn; i++) {
+    const d = converted[i];
+    if (d === null || d === undefined) continue;
+    if (!CONVERTIBLE.has(d) || !kernel.steps.every((s) => !s.args.includes(i) || isCast(s))) return null;
+  }
   const steps: StepPlan[] = [];
   for (const s of kernel.steps) {
-    if (!s.argDtypes.every(isValue)) return null;
     const name = s.op.name;
+    if (isCast(s) && (isFloat(s.argDtypes[0]!) || (s.args[0]! < nIn && converted[s.args[0]!] !== null))) {
+      steps.push({ op: vectorOp('identity')!, result: 'float', args: ['float'] });
+      continue;
+    }
+    if (!s.argDtypes.every(isValue)) return null;
     let plan: StepPlan | undefined;
     if (s.dtype === 'bool') {
       const predicate = maskOp(name);
@@ -94,7 +109,14 @@ export function vectorPlan(kernel: ElementwiseKernel): { dtype: 'float32' | 'flo
     if (plan === undefined) return null;
     steps.push(plan);
   }
-  return { dtype, steps };
+  return { dtype, steps, converted };
+}
+
+export interface VectorPlan {
+  readonly dtype: 'float32' | 'float64';
+  readonly steps: StepPlan[];
+  /** Per input: null when it has the float dtype, else its integer or bool dtype (read converted). */
+  readonly converted: readonly (DType | null)[];
 }
 
 const cache = new Map<string, WasmKernel | null>();
@@ -118,7 +140,7 @@ export function renderWasmKernel(kernel: ElementwiseKernel, rowBroadcast: readon
     const nOperands = kernel.outputs.length + kernel.inputDtypes.length;
     const nStrided = rowBroadcast.filter((_, i) => mode(i) === 2).length;
     const { code } = m.func('kernel', Array((1 + outerLevels) * nOperands + (outerLevels - 1) + nStrided + 4).fill('i32'));
-    emitKernel(code, kernel, plan.steps, layout, rowBroadcast, outerLevels, strided);
+    emitKernel(code, kernel, plan, layout, rowBroadcast, outerLevels, strided);
     result = { module: shareModule(m.encode()), name: 'kernel', dtype: plan.dtype, itemBytes: layout.bytes, lanes: layout.lanes };
   }
   cache.set(key, result);
@@ -134,7 +156,7 @@ export function renderWasmKernel(kernel: ElementwiseKernel, rowBroadcast: readon
 function emitKernel(
   c: Code,
   kernel: ElementwiseKernel,
-  plans: readonly StepPlan[],
+  plan: VectorPlan,
   L: Layout,
   rowBroadcast: readonly boolean[],
   outerLevels: number,
@@ -150,6 +172,22 @@ function emitKernel(
   // Per operand: the local holding its element stride in bytes, when it is a strided input.
   const stride: (Local | undefined)[] = [...Array(m).keys()].map((o) => (o >= nOut && !rowBroadcast[o - nOut] && strided[o - nOut] ? c.params[next++] : undefined));
   const [r0, r1, c0, c1] = c.params.slice(next) as [Local, Local, Local, Local];
+  const plans = plan.steps;
+  const convert = (o: number) => (o < nOut ? null : plan.converted[o - nOut]!);
+  /** Bytes per element of operand o. */
+  const bytes = (o: number) => {
+    const d = convert(o);
+    return d === null ? L.bytes : convertibleBytes(d);
+  };
+  /** Pushes one element of input operand o at the address on the stack, as a vector (lane 0 meaningful, or every lane). */
+  const loadOne = (o: number, splat: boolean) => {
+    const d = convert(o);
+    if (d === null) c.mem(splat ? L.splat : L.loadZero);
+    else {
+      loadConvertedScalar(c, d, plan.dtype);
+      c.op(`${L.shape}.splat`);
+    }
+  };
   const index = steps.map(() => c.local('i32'));
   const levelPtr = steps.map(() => base.map(() => c.local('i32')));
   const col = c.local('i32');
@@ -163,7 +201,7 @@ function emitKernel(
     for (const o of moving) {
       c.get(ptr[o]!);
       const st = stride[o];
-      if (st === undefined) c.i32(elements * L.bytes);
+      if (st === undefined) c.i32(elements * bytes(o));
       else if (elements === 1) c.get(st);
       else c.get(st).i32(elements).op('i32.mul');
       c.op('i32.add').set(ptr[o]!);
@@ -172,11 +210,16 @@ function emitKernel(
   /** A strided input's vector: lane 0 loaded with the rest zeroed, then each further lane in place. */
   const gather = (o: number) => {
     const at = ptr[o]!;
-    c.get(at).mem(L.loadZero);
+    const d = convert(o);
+    c.get(at);
+    loadOne(o, false);
     for (let l = 1; l < L.lanes; l++) {
       c.get(at).get(stride[o]!);
       if (l > 1) c.i32(l).op('i32.mul');
-      c.op('i32.add').mem(L.load).lane(`${L.shape}.replace_lane`, l);
+      c.op('i32.add');
+      if (d === null) c.mem(L.load);
+      else loadConvertedScalar(c, d, plan.dtype);
+      c.lane(`${L.shape}.replace_lane`, l);
     }
     c.set(values[o - nOut]!);
   };
@@ -187,20 +230,29 @@ function emitKernel(
       c.get(rowPtr[o]!);
       if (!isRowConstant(o)) {
         c.get(c0);
-        if (stride[o] === undefined) c.i32(L.bytes);
+        if (stride[o] === undefined) c.i32(bytes(o));
         else c.get(stride[o]!);
         c.op('i32.mul').op('i32.add');
       }
       c.set(ptr[o]!);
-      if (isRowConstant(o)) c.get(ptr[o]!).mem(L.splat).set(values[o - nOut]!);
+      if (isRowConstant(o)) {
+        c.get(ptr[o]!);
+        loadOne(o, true);
+        c.set(values[o - nOut]!);
+      }
     }
     // vectorEnd = c0 + ((c1 - c0) & -lanes)
     c.get(c0).get(c1).get(c0).op('i32.sub').i32(-L.lanes).op('i32.and').op('i32.add').set(vectorEnd);
     c.forRange(col, c0, vectorEnd, L.lanes, () => {
       for (let i = 0; i < nIn; i++) {
         if (isRowConstant(nOut + i)) continue;
+        const d = convert(nOut + i);
         if (stride[nOut + i] !== undefined) gather(nOut + i);
-        else c.get(ptr[nOut + i]!).mem('v128.load', 0, 0).set(values[i]!);
+        else if (d !== null) {
+          c.get(ptr[nOut + i]!);
+          loadConvertedVector(c, d, plan.dtype);
+          c.set(values[i]!);
+        } else c.get(ptr[nOut + i]!).mem('v128.load', 0, 0).set(values[i]!);
       }
       computeSteps();
       kernel.outputs.forEach((v, o) => c.get(ptr[o]!).get(values[v]!).mem('v128.store', 0, 0));
@@ -208,7 +260,12 @@ function emitKernel(
     });
     // The tail, one element at a time in lane 0.
     c.forRange(col, vectorEnd, c1, 1, () => {
-      for (let i = 0; i < nIn; i++) if (!isRowConstant(nOut + i)) c.get(ptr[nOut + i]!).mem(L.loadZero).set(values[i]!);
+      for (let i = 0; i < nIn; i++) {
+        if (isRowConstant(nOut + i)) continue;
+        c.get(ptr[nOut + i]!);
+        loadOne(nOut + i, false);
+        c.set(values[i]!);
+      }
       computeSteps();
       kernel.outputs.forEach((v, o) => c.get(ptr[o]!).get(values[v]!).lane(`${L.shape}.extract_lane`, 0).mem(L.store));
       advance(1);

@@ -45,7 +45,8 @@ export function renderWasmReduce(kernel: ElementwiseKernel, rowBroadcast: readon
   // Values fold as doubles; the result dtype must hold them without converting each one first.
   if (r.dtype !== 'float64' && r.dtype !== valueDtype) return null;
   const plan = vectorPlan(elementwisePart(kernel));
-  if (plan === null) return null;
+  // Inputs read converted (integers cast to the float dtype) are the elementwise renderer's alone.
+  if (plan === null || plan.converted.some((d) => d !== null)) return null;
   const L = LAYOUTS[plan.dtype];
   const fold = vectorOp(r.op.name)!;
   const m = new ModuleBuilder().importMemory(MEMORY_IMPORT);

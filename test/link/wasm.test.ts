@@ -159,7 +159,7 @@ describe('WASM elementwise kernels', () => {
       }
     });
 
-    it(`integer and bool inputs cast to ${dtype} are converted as they load, in every layout`, () => {
+    it(`integer, bool and other-width float inputs cast to ${dtype} are converted as they load, in every layout`, () => {
       const ints = ['bool', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32'] as const;
       for (const it of ints) {
         const { min, max } = { bool: { min: 0, max: 1 }, int8: { min: -128, max: 127 }, uint8: { min: 0, max: 255 }, int16: { min: -32768, max: 32767 }, uint16: { min: 0, max: 65535 }, int32: { min: -(2 ** 31), max: 2 ** 31 - 1 }, uint32: { min: 0, max: 2 ** 32 - 1 } }[it];
@@ -175,6 +175,15 @@ describe('WASM elementwise kernels', () => {
         check([fm, ir], fm.sub(T.cast(ir, dtype)), [values(dtype, [41, 67], 31), ivals([1, 67])]);
         check([im, fm], T.cast(im.T, dtype).mul(fm), [ivals([67, 41]), values(dtype, [41, 67], 32)]);
       }
+      // The other float width: a float32 input in float64 arithmetic (promoted), a float64 one cast to float32
+      // (rounded, overflowing to ±Infinity, underflowing to subnormals and zero).
+      const other = dtype === 'float64' ? 'float32' : 'float64';
+      const [ov, dv] = [T.vector('o', other), T.vector('d', dtype)];
+      const otherValues = values(other, [3001], 33);
+      if (dtype === 'float64') check([ov, dv], ov.mul(dv).add(ov), [otherValues, values(dtype, [3001], 34)]);
+      else check([ov, dv], T.cast(ov, dtype).mul(dv), [otherValues, values(dtype, [3001], 34)]);
+      const om = T.matrix('om', other);
+      check([om], T.cast(om.T, dtype).add(1), [values(other, [37, 53], 35)]);
       // An integer input used as an integer (here added to first) stays with the JS executor, still exact.
       const iv = T.vector('i', 'int32');
       check([iv], T.cast(iv.add(1), dtype).mul(2), [th.array(Array.from({ length: 3000 }, (_, k) => k - 1500), { dtype: 'int32' })], false);

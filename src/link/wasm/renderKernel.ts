@@ -76,23 +76,27 @@ export function vectorPlan(kernel: ElementwiseKernel): VectorPlan | null {
   const isFloat = (d: DType) => d === dtype;
   const isValue = (d: DType) => d === dtype || d === 'bool';
   if (!kernel.outputDtypes.every(isFloat)) return null;
-  // An integer or bool input is read converted when its only uses are casts to the float dtype.
+  // Inputs of another dtype are read converted: a float32 one in a float64 kernel wherever it is used
+  // (promotion is exact, and JS computes in doubles anyway), integers, bools and a float64 one in a
+  // float32 kernel only when their every use is a cast to the kernel's dtype.
   const nIn = kernel.inputDtypes.length;
   const converted = kernel.inputDtypes.map((d) => (isFloat(d) ? null : d));
+  const promoted = (i: number) => dtype === 'float64' && converted[i] === 'float32';
   const isCast = (s: (typeof kernel.steps)[number]) => s.op.name === 'cast' && s.dtype === dtype;
   for (let i = 0; i < nIn; i++) {
     const d = converted[i];
-    if (d === null || d === undefined) continue;
+    if (d === null || d === undefined || promoted(i)) continue;
     if (!CONVERTIBLE.has(d) || !kernel.steps.every((s) => !s.args.includes(i) || isCast(s))) return null;
   }
+  const isConverted = (v: number) => v < nIn && converted[v] !== null;
   const steps: StepPlan[] = [];
   for (const s of kernel.steps) {
     const name = s.op.name;
-    if (isCast(s) && (isFloat(s.argDtypes[0]!) || (s.args[0]! < nIn && converted[s.args[0]!] !== null))) {
+    if (isCast(s) && (isFloat(s.argDtypes[0]!) || isConverted(s.args[0]!))) {
       steps.push({ op: vectorOp('identity')!, result: 'float', args: ['float'] });
       continue;
     }
-    if (!s.argDtypes.every(isValue)) return null;
+    if (!s.argDtypes.every((d, k) => isValue(d) || isConverted(s.args[k]!))) return null;
     let plan: StepPlan | undefined;
     if (s.dtype === 'bool') {
       const predicate = maskOp(name);
@@ -249,8 +253,7 @@ function emitKernel(
         const d = convert(nOut + i);
         if (stride[nOut + i] !== undefined) gather(nOut + i);
         else if (d !== null) {
-          c.get(ptr[nOut + i]!);
-          loadConvertedVector(c, d, plan.dtype);
+          loadConvertedVector(c, d, plan.dtype, () => c.get(ptr[nOut + i]!));
           c.set(values[i]!);
         } else c.get(ptr[nOut + i]!).mem('v128.load', 0, 0).set(values[i]!);
       }

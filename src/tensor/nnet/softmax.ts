@@ -11,33 +11,31 @@ import { Op, type OutputCell, type SymbolicShape } from '../../graph/op.js';
 import type { Variable } from '../../graph/variable.js';
 import { ShapeError } from '../../errors.js';
 import { exp as fastExp } from '../../scalar/fastExp.js';
-import { isFloat, storeConverter } from '../../ndarray/dtype.js';
+import { isFloat, type TypedArray } from '../../ndarray/dtype.js';
 import { NDArray } from '../../ndarray/ndarray.js';
 import { asTensorVariable, type TensorLike } from '../asTensor.js';
 import { cast, exp, mul, sub } from '../math.js';
 import { sum } from '../reduce.js';
 import { TensorVariable } from '../variable.js';
 
-/** Runs `f(read, write, n)` on every lane of `x` along `axis`, writing into the matching lane of `out`. */
-function eachLane(x: NDArray, out: NDArray, axis: number, f: (src: (i: number) => number, dst: (i: number, v: number) => void, n: number) => void): void {
-  const n = x.shape[axis]!;
-  const xs = x.strides[axis]!;
-  const os = out.strides[axis]!;
-  const drop = <T>(a: readonly T[]) => a.filter((_, k) => k !== axis);
-  const lanes = new NDArray(x.data, x.dtype, drop(x.shape), drop(x.strides), x.offset);
-  const outLanes = new NDArray(out.data, out.dtype, drop(out.shape), drop(out.strides), out.offset);
+/** The storage index of every lane's first element along `axis` (the lanes in row-major order). */
+function laneStarts(a: NDArray, axis: number): number[] {
+  const drop = <T>(v: readonly T[]) => v.filter((_, k) => k !== axis);
   const starts: number[] = [];
-  outLanes.forEachIndex((s) => starts.push(s));
-  const convert = storeConverter(out.dtype);
-  let k = 0;
-  lanes.forEachIndex((s) => {
-    const o = starts[k++]!;
-    f(
-      (i) => Number(x.data[s + i * xs]),
-      (i, v) => (out.data[o + i * os] = convert(v)),
-      n,
-    );
-  });
+  new NDArray(a.data, a.dtype, drop(a.shape), drop(a.strides), a.offset).forEachIndex((s) => starts.push(s));
+  return starts;
+}
+
+/**
+ * Runs `f(x0, xStep, o0, oStep)` for every lane of `x` along `axis`: where
+ * the lane starts in x's and out's storage, and the step between its
+ * elements (plain loops over the typed arrays, no per-element calls).
+ */
+function eachLane(x: NDArray, out: NDArray, axis: number, f: (x0: number, xStep: number, o0: number, oStep: number, lane: number) => void): void {
+  const xStarts = laneStarts(x, axis);
+  const oStarts = laneStarts(out, axis);
+  const [xs, os] = [x.strides[axis]!, out.strides[axis]!];
+  for (let k = 0; k < xStarts.length; k++) f(xStarts[k]!, xs, oStarts[k]!, os, k);
 }
 
 /**
@@ -45,9 +43,9 @@ function eachLane(x: NDArray, out: NDArray, axis: number, f: (src: (i: number) =
  * that is infinite (a lane of -inf gives 0/0 = NaN, one holding +inf gives
  * NaN too — numpy's and scipy's answers).
  */
-function shiftOf(src: (i: number) => number, n: number): number {
+function shiftOf(data: TypedArray, x0: number, step: number, n: number): number {
   let max = -Infinity;
-  for (let i = 0; i < n; i++) max = Math.max(max, src(i));
+  for (let i = 0, at = x0; i < n; i++, at += step) max = Math.max(max, data[at] as number);
   return Number.isFinite(max) ? max : 0;
 }
 
@@ -76,12 +74,14 @@ export class Softmax extends LaneOp {
   override perform(_node: Apply, inputs: readonly unknown[], outputs: OutputCell[]): void {
     const x = inputs[0] as NDArray;
     const out = NDArray.empty(x.dtype, x.shape);
-    eachLane(x, out, this.axis, (src, dst, n) => {
-      const max = shiftOf(src, n);
+    const [xd, od] = [x.data, out.data];
+    const n = x.shape[this.axis]!;
+    const e = new Float64Array(n);
+    eachLane(x, out, this.axis, (x0, xs, o0, os) => {
+      const max = shiftOf(xd, x0, xs, n);
       let total = 0;
-      const e = new Float64Array(n);
-      for (let i = 0; i < n; i++) total += e[i] = fastExp(src(i) - max);
-      for (let i = 0; i < n; i++) dst(i, e[i]! / total);
+      for (let i = 0, at = x0; i < n; i++, at += xs) total += e[i] = fastExp((xd[at] as number) - max);
+      for (let i = 0, at = o0; i < n; i++, at += os) od[at] = e[i]! / total;
     });
     outputs[0]!.value = out;
   }
@@ -117,16 +117,15 @@ export class SoftmaxGrad extends Op {
     const gb = g.broadcastTo(y.shape);
     const out = NDArray.empty(y.dtype, y.shape);
     // One lane at a time: Σ g·y, then (g - Σ)·y; g read through a view of y's lane layout.
-    const lanes = (a: NDArray) => new NDArray(a.data, a.dtype, a.shape.filter((_, k) => k !== this.axis), a.strides.filter((_, k) => k !== this.axis), a.offset);
-    const gStarts: number[] = [];
-    lanes(gb).forEachIndex((s) => gStarts.push(s));
+    const gStarts = laneStarts(gb, this.axis);
     const gs = gb.strides[this.axis]!;
-    let lane = 0;
-    eachLane(y, out, this.axis, (src, dst, n) => {
-      const g0 = gStarts[lane++]!;
+    const [gd, yd, od] = [gb.data, y.data, out.data];
+    const n = y.shape[this.axis]!;
+    eachLane(y, out, this.axis, (y0, ys, o0, os, lane) => {
+      const g0 = gStarts[lane]!;
       let dotted = 0;
-      for (let i = 0; i < n; i++) dotted += Number(gb.data[g0 + i * gs]) * src(i);
-      for (let i = 0; i < n; i++) dst(i, (Number(gb.data[g0 + i * gs]) - dotted) * src(i));
+      for (let i = 0; i < n; i++) dotted += (gd[g0 + i * gs] as number) * (yd[y0 + i * ys] as number);
+      for (let i = 0; i < n; i++) od[o0 + i * os] = ((gd[g0 + i * gs] as number) - dotted) * (yd[y0 + i * ys] as number);
     });
     outputs[0]!.value = out;
   }
@@ -149,12 +148,14 @@ export class LogSoftmax extends LaneOp {
   override perform(_node: Apply, inputs: readonly unknown[], outputs: OutputCell[]): void {
     const x = inputs[0] as NDArray;
     const out = NDArray.empty(x.dtype, x.shape);
-    eachLane(x, out, this.axis, (src, dst, n) => {
-      const max = shiftOf(src, n);
+    const [xd, od] = [x.data, out.data];
+    const n = x.shape[this.axis]!;
+    eachLane(x, out, this.axis, (x0, xs, o0, os) => {
+      const max = shiftOf(xd, x0, xs, n);
       let total = 0;
-      for (let i = 0; i < n; i++) total += fastExp(src(i) - max);
+      for (let i = 0, at = x0; i < n; i++, at += xs) total += fastExp((xd[at] as number) - max);
       const logTotal = Math.log(total);
-      for (let i = 0; i < n; i++) dst(i, src(i) - max - logTotal);
+      for (let i = 0; i < n; i++) od[o0 + i * os] = (xd[x0 + i * xs] as number) - max - logTotal;
     });
     outputs[0]!.value = out;
   }

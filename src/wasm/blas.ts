@@ -4,7 +4,7 @@
  * wherever they lie. Operands in the shared memory are read in place (a
  * transposed view costs nothing: packing reads any strides); others are
  * copied into scratch blocks first. Large products are split over threads
- * by columns (GEMM) or rows (GEMV); each element of C is summed in the same
+ * by columns (GEMM; rows when C has too few columns) or rows (GEMV); each element of C is summed in the same
  * order whoever computes it, so results do not depend on the thread count.
  */
 import type { TypedArray } from '../ndarray/dtype.js';
@@ -96,6 +96,17 @@ export function wasmProduct(dtype: Float, m: number, n: number, k: number, a: Ma
         if (i1 > i0) tasks.push([pa + i0 * as0 * bytes, as0, as1, pb, bs0, pc + i0 * bytes, i1 - i0, k]);
       }
       run(mod, `gemv_${suffix}`, tasks);
+    } else if (n < 16 * threads) {
+      // Too few columns to give every thread whole register tiles: bands of rows instead (A split, B shared).
+      const tasks: number[][] = [];
+      for (let t = 0; t < threads; t++) {
+        const i0 = Math.floor((m * t) / threads);
+        const i1 = Math.floor((m * (t + 1)) / threads);
+        if (i1 <= i0) continue;
+        const { packA, packB } = packsFor(dtype, tasks.length);
+        tasks.push([pa + i0 * as0 * bytes, as0, as1, pb, bs0, bs1, pc + i0 * n * bytes, n, i1 - i0, n, k, 0, n, packA, packB]);
+      }
+      run(mod, `gemm_${suffix}`, tasks);
     } else {
       const tasks: number[][] = [];
       for (let t = 0; t < threads; t++) {

@@ -81,7 +81,8 @@ describe('products on the WASM kernels', () => {
       await threadsReady();
       const [x, y, v] = [T.matrix('x', dtype), T.matrix('y', dtype), T.vector('v', dtype)];
       // (the matrix-vector product tile(y.T)·v has 14147·300 multiply-adds: split over threads by rows)
-      const f = th.function([x, y, v], [T.dot(x, y), T.dot(x, v), T.dot(v, y), T.dot(T.tile(y.T, [47, 1]), v)]);
+      // (and x·y[:, :10], 67·300·10 multiply-adds over too few columns to split: split by rows)
+      const f = th.function([x, y, v], [T.dot(x, y), T.dot(x, v), T.dot(v, y), T.dot(T.tile(y.T, [47, 1]), v), T.dot(x, y.at(':', ':10'))]);
       const a = matrix(dtype, 67, 300, 5);
       const b = matrix(dtype, 300, 301, 6);
       const vec = th.array(Array.from({ length: 300 }, (_, i) => Math.cos(i)), { dtype });

@@ -28,10 +28,10 @@ export function emitGemv(mb: ModuleBuilder, kind: FloatKind, fma: boolean): void
   c.else_();
   c.get(as0).i32(1).op('i32.eq').if_();
   axpyColumns(ctx);
-  groupedRows(ctx);
+  scalarRows(ctx, AXPY_COLUMNS);
   c.end();
   c.end();
-  scalarRows(ctx);
+  scalarRows(ctx, 1);
 }
 
 interface GemvContext {
@@ -255,8 +255,12 @@ function sweepYZero(c: Code, from: Local, end: Local): void {
   c.end();
 }
 
-/** Rows i..m-1 one at a time, summed in axpyColumns' order (groups of columns, then single ones), any strides. */
-function groupedRows(g: GemvContext): void {
+/**
+ * Rows i..m-1 one at a time, any strides: each row summed in groups of
+ * `group` columns as axpyColumns sums them (then single ones), or in order
+ * when `group` is 1.
+ */
+function scalarRows(g: GemvContext, group: 1 | typeof AXPY_COLUMNS): void {
   const { c, kind } = g;
   const E = kind.bytes;
   const add = kind.add as 'f32.add' | 'f64.add';
@@ -284,18 +288,20 @@ function groupedRows(g: GemvContext): void {
     c.set(ap);
     c.get(g.x).set(xp);
     c.i32(0).set(p);
-    const groups = c.block();
-    const loop = c.loop();
-    c.get(p).i32(AXPY_COLUMNS).op('i32.add').get(g.k).op('i32.gt_s').brIf(groups);
-    c.get(sum);
-    groupSum(c, add, product);
-    c.op(add).set(sum);
-    c.get(ap).get(aStep).i32(AXPY_COLUMNS).op('i32.mul').op('i32.add').set(ap);
-    c.get(xp).get(xStep).i32(AXPY_COLUMNS).op('i32.mul').op('i32.add').set(xp);
-    c.get(p).i32(AXPY_COLUMNS).op('i32.add').set(p);
-    c.br(loop);
-    c.end();
-    c.end();
+    if (group > 1) {
+      const groups = c.block();
+      const loop = c.loop();
+      c.get(p).i32(group).op('i32.add').get(g.k).op('i32.gt_s').brIf(groups);
+      c.get(sum);
+      groupSum(c, add, product);
+      c.op(add).set(sum);
+      c.get(ap).get(aStep).i32(group).op('i32.mul').op('i32.add').set(ap);
+      c.get(xp).get(xStep).i32(group).op('i32.mul').op('i32.add').set(xp);
+      c.get(p).i32(group).op('i32.add').set(p);
+      c.br(loop);
+      c.end();
+      c.end();
+    }
     c.forRange(p, p, g.k, 1, () => {
       c.get(sum);
       product(0);
@@ -307,30 +313,3 @@ function groupedRows(g: GemvContext): void {
   });
 }
 
-/** Rows i..m-1 one at a time, any strides. */
-function scalarRows(g: GemvContext): void {
-  const { c, kind } = g;
-  const E = kind.bytes;
-  const sum = c.local(kind.name);
-  const ap = c.local('i32');
-  const xp = c.local('i32');
-  const p = c.local('i32');
-  const aStep = c.local('i32');
-  const xStep = c.local('i32');
-  c.get(g.as1).i32(E).op('i32.mul').set(aStep);
-  c.get(g.xs).i32(E).op('i32.mul').set(xStep);
-  c.forRange(g.i, g.i, g.m, 1, () => {
-    if (kind.name === 'f32') c.f32(0);
-    else c.f64(0);
-    c.set(sum);
-    addr(c, g.a, g.i, g.as0, E);
-    c.set(ap);
-    c.get(g.x).set(xp);
-    c.forRange(p, 0, g.k, 1, () => {
-      c.get(sum).get(ap).mem(kind.load).get(xp).mem(kind.load).op(kind.mul).op(kind.add).set(sum);
-      c.get(ap).get(aStep).op('i32.add').set(ap);
-      c.get(xp).get(xStep).op('i32.add').set(xp);
-    });
-    c.get(g.y).get(g.i).i32(E).op('i32.mul').op('i32.add').get(sum).mem(kind.store);
-  });
-}

@@ -237,6 +237,22 @@ describe('WASM elementwise kernels', () => {
         expectAllClose(th.function([t], t.sum(1), { mode: WASM })(smooth(dtype, [9, 11, 13], 4)), want, { rtol });
       });
 
+      it(`strided and converted inputs: transposed, reversed, uint8 and bool cast to ${dtype}, the other float width`, () => {
+        const [m, v] = [T.matrix('m', dtype), T.vector('v', dtype)];
+        checkClose([m], [m.T.sum(1), m.T.sum(0), T.sqr(m.T).sum(), m.T.max(1)], [smooth(dtype, [57, 83], 5)], rtol);
+        checkClose([v], [v.at('::-1').mul(v).sum(), v.at('1::3').max()], [smooth(dtype, [5003], 6)], rtol);
+        const pixels = T.matrix('pixels', 'uint8');
+        const mask = T.vector('mask', 'bool');
+        const img = th.array(Array.from({ length: 61 * 97 }, (_, i) => (i * 37) % 256), { dtype: 'uint8' }).reshape([61, 97]);
+        const flags = th.array(Array.from({ length: 7001 }, (_, i) => (i % 3 === 0 ? 1 : 0)), { dtype: 'bool' });
+        checkClose([pixels], [T.cast(pixels, dtype).div(255).mean(0), T.cast(pixels, dtype).sum(1)], [img], rtol);
+        checkClose([mask, v], [T.cast(mask, dtype).mul(v).sum()], [flags, smooth(dtype, [7001], 7)], rtol);
+        if (dtype === 'float64') {
+          const w = T.vector('w', 'float32');
+          checkClose([w, v], [w.mul(v).sum()], [smooth('float32', [4001], 8), smooth(dtype, [4001], 9)], rtol);
+        }
+      });
+
       it(`NaN and infinities reach max, min and sum as in the reference (${dtype})`, () => {
         const x = T.vector('x', dtype);
         const outs = [x.max(), x.min(), x.sum(), T.switch(T.isnan(x), 0, x).max()];

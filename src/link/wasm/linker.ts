@@ -161,6 +161,7 @@ function wasmReduceThunk(node: Apply): Thunk | null {
   const convert = storeConverter(dtype);
   const cost = kernelCost(kernel);
   const itemBytes = reducedValueDtype(kernel) === 'float64' ? 8 : 4;
+  const inputBytes = kernel.inputDtypes.map((d) => dtypeInfo(d).storage.BYTES_PER_ELEMENT);
   const op = node.op;
   const staging = new Staging();
   return (inputs, cells: OutputCell[]) => {
@@ -173,13 +174,16 @@ function wasmReduceThunk(node: Apply): Thunk | null {
     const rank = layout.shape.length;
     const [outRow, outInner] = rank === 2 ? [layout.strides[0]![0]!, layout.strides[0]![1]!] : [0, layout.strides[0]![0]!];
     const innerReduced = outInner === 0;
-    // Rows of contiguous (or row-constant) inputs folding into a contiguous accumulator (or one value).
-    const fits =
-      rank <= 2 &&
-      layout.strides.slice(1).every((s) => s[rank - 1] === 0 || s[rank - 1] === 1) &&
-      (innerReduced ? outRow === 0 || outRow === 1 : outInner === 1 && outRow === 0 && rank === 2);
+    // Rows of inputs (adjacent, gathered with a stride, or row-constant) folding into a contiguous accumulator (or one value).
+    const fits = rank <= 2 && (innerReduced ? outRow === 0 || outRow === 1 : outInner === 1 && outRow === 0 && rank === 2);
     if (!fits) return js(inputs, cells);
-    const wasm = renderWasmReduce(kernel, arrays.map((_, i) => layout.strides[i + 1]![rank - 1] === 0), innerReduced)!;
+    const inner = arrays.map((_, i) => layout.strides[i + 1]![rank - 1]!);
+    const wasm = renderWasmReduce(
+      kernel,
+      inner.map((st) => st === 0),
+      innerReduced,
+      inner.map((st) => st !== 0 && st !== 1),
+    )!;
     const out = reuseOrAllocate(cells[0]!, dtype, outShape);
     const size = out.size;
     const rows = rank === 2 ? layout.shape[0]! : 1;
@@ -189,7 +193,10 @@ function wasmReduceThunk(node: Apply): Thunk | null {
       const args: number[] = [wasmAddress(acc), outRow * 8];
       try {
         for (let i = 0; i < arrays.length; i++) args.push(staging.address(arrays[i]!, false, i));
-        for (let i = 0; i < arrays.length; i++) args.push(rank === 2 ? layout.strides[i + 1]![0]! * itemBytes : 0);
+        for (let i = 0; i < arrays.length; i++) args.push(rank === 2 ? layout.strides[i + 1]![0]! * inputBytes[i]! : 0);
+        inner.forEach((st, i) => {
+          if (st !== 0 && st !== 1) args.push(st * inputBytes[i]!);
+        });
         wasm.module.exports[wasm.name]!(...args, 0, rows, cols);
       } finally {
         staging.finish();

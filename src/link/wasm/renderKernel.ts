@@ -28,7 +28,8 @@ import { shareModule, type SharedModule } from '../../wasm/threads.js';
 import { kernelKey, type ElementwiseKernel } from '../../kernel/ir.js';
 import type { DType } from '../../ndarray/dtype.js';
 import { logicalOp, maskOp, maskToFloat, switchOnMask, vectorOp, type Shape, type VectorOp } from './vectorOps.js';
-import { CONVERTIBLE, convertibleBytes, loadConvertedScalar, loadConvertedVector } from './convertLoad.js';
+import { CONVERTIBLE } from './convertLoad.js';
+import { InputReader } from './inputReader.js';
 
 export interface WasmKernel {
   readonly module: SharedModule;
@@ -177,21 +178,8 @@ function emitKernel(
   const stride: (Local | undefined)[] = [...Array(m).keys()].map((o) => (o >= nOut && !rowBroadcast[o - nOut] && strided[o - nOut] ? c.params[next++] : undefined));
   const [r0, r1, c0, c1] = c.params.slice(next) as [Local, Local, Local, Local];
   const plans = plan.steps;
-  const convert = (o: number) => (o < nOut ? null : plan.converted[o - nOut]!);
-  /** Bytes per element of operand o. */
-  const bytes = (o: number) => {
-    const d = convert(o);
-    return d === null ? L.bytes : convertibleBytes(d);
-  };
-  /** Pushes one element of input operand o at the address on the stack, as a vector (lane 0 meaningful, or every lane). */
-  const loadOne = (o: number, splat: boolean) => {
-    const d = convert(o);
-    if (d === null) c.mem(splat ? L.splat : L.loadZero);
-    else {
-      loadConvertedScalar(c, d, plan.dtype);
-      c.op(`${L.shape}.splat`);
-    }
-  };
+  // Per input operand (outputs are written along contiguous rows in the kernel's dtype).
+  const readers = [...Array(m).keys()].map((o) => (o < nOut ? null : new InputReader(c, L, plan.dtype, plan.converted[o - nOut]!, stride[o])));
   const index = steps.map(() => c.local('i32'));
   const levelPtr = steps.map(() => base.map(() => c.local('i32')));
   const col = c.local('i32');
@@ -200,32 +188,20 @@ function emitKernel(
   const isRowConstant = (operand: number) => operand >= nOut && rowBroadcast[operand - nOut] === true;
   const { values, computeSteps } = stepEmitter(c, kernel, plans, L.shape);
   const moving = [...Array(m).keys()].filter((o) => !isRowConstant(o));
+  /** Pushes the bytes operand o moves for `elements` elements (a count or a local). */
+  const span = (o: number, elements: number | Local) => {
+    const r = readers[o];
+    if (r !== null && r !== undefined) r.span(elements);
+    else if (typeof elements === 'number') c.i32(elements * L.bytes);
+    else c.get(elements).i32(L.bytes).op('i32.mul');
+  };
   /** Moves every pointer along the row by `elements`. */
   const advance = (elements: number) => {
     for (const o of moving) {
       c.get(ptr[o]!);
-      const st = stride[o];
-      if (st === undefined) c.i32(elements * bytes(o));
-      else if (elements === 1) c.get(st);
-      else c.get(st).i32(elements).op('i32.mul');
+      span(o, elements);
       c.op('i32.add').set(ptr[o]!);
     }
-  };
-  /** A strided input's vector: lane 0 loaded with the rest zeroed, then each further lane in place. */
-  const gather = (o: number) => {
-    const at = ptr[o]!;
-    const d = convert(o);
-    c.get(at);
-    loadOne(o, false);
-    for (let l = 1; l < L.lanes; l++) {
-      c.get(at).get(stride[o]!);
-      if (l > 1) c.i32(l).op('i32.mul');
-      c.op('i32.add');
-      if (d === null) c.mem(L.load);
-      else loadConvertedScalar(c, d, plan.dtype);
-      c.lane(`${L.shape}.replace_lane`, l);
-    }
-    c.set(values[o - nOut]!);
   };
 
   // One row: columns [c0, c1) from the row's pointers.
@@ -233,15 +209,13 @@ function emitKernel(
     for (let o = 0; o < m; o++) {
       c.get(rowPtr[o]!);
       if (!isRowConstant(o)) {
-        c.get(c0);
-        if (stride[o] === undefined) c.i32(bytes(o));
-        else c.get(stride[o]!);
-        c.op('i32.mul').op('i32.add');
+        span(o, c0);
+        c.op('i32.add');
       }
       c.set(ptr[o]!);
       if (isRowConstant(o)) {
         c.get(ptr[o]!);
-        loadOne(o, true);
+        readers[o]!.one(true);
         c.set(values[o - nOut]!);
       }
     }
@@ -250,12 +224,8 @@ function emitKernel(
     c.forRange(col, c0, vectorEnd, L.lanes, () => {
       for (let i = 0; i < nIn; i++) {
         if (isRowConstant(nOut + i)) continue;
-        const d = convert(nOut + i);
-        if (stride[nOut + i] !== undefined) gather(nOut + i);
-        else if (d !== null) {
-          loadConvertedVector(c, d, plan.dtype, () => c.get(ptr[nOut + i]!));
-          c.set(values[i]!);
-        } else c.get(ptr[nOut + i]!).mem('v128.load', 0, 0).set(values[i]!);
+        readers[nOut + i]!.vector(ptr[nOut + i]!);
+        c.set(values[i]!);
       }
       computeSteps();
       kernel.outputs.forEach((v, o) => c.get(ptr[o]!).get(values[v]!).mem('v128.store', 0, 0));
@@ -266,7 +236,7 @@ function emitKernel(
       for (let i = 0; i < nIn; i++) {
         if (isRowConstant(nOut + i)) continue;
         c.get(ptr[nOut + i]!);
-        loadOne(nOut + i, false);
+        readers[nOut + i]!.one(false);
         c.set(values[i]!);
       }
       computeSteps();

@@ -13,9 +13,12 @@
  * sequence, so sums can differ in the last bits (as numpy's pairwise sums
  * differ from a loop's).
  *
- *   reduce(acc, accRowStep, p_0 … p_{n-1}, s_0 … s_{n-1}, r0, r1)
+ *   reduce(acc, accRowStep, p_0 … p_{n-1}, s_0 … s_{n-1}, e_…, r0, r1, cols)
  *
- * with `cols` baked in per call through c1: (…, r0, r1, c1).
+ * with each input's row step s_i and, for inputs gathered along the row
+ * (transposed views), its element stride e_i, in bytes. Inputs are read as
+ * the elementwise renderer reads them (inputReader.ts): adjacent, gathered,
+ * once per row, or converted from integers, bools or the other float width.
  */
 import type { Local } from '../../wasm/code.js';
 import { ModuleBuilder } from '../../wasm/module.js';
@@ -24,6 +27,7 @@ import { shareModule } from '../../wasm/threads.js';
 import { elementwisePart, kernelKey, reducedValueDtype, type ElementwiseKernel } from '../../kernel/ir.js';
 import { vectorOp } from './vectorOps.js';
 import { LAYOUTS, stepEmitter, vectorPlan, type WasmKernel } from './renderKernel.js';
+import { InputReader } from './inputReader.js';
 
 /** Folds the WASM reducer knows: associative ops with an identity, on float64 lanes. */
 const FOLDS = new Set(['add', 'mul', 'maximum', 'minimum']);
@@ -35,8 +39,9 @@ const cache = new Map<string, WasmKernel | null>();
  * per row, folding the inner axis (`innerReduced`) or the outer one; null when
  * outside what this renderer does (the JS executor runs it).
  */
-export function renderWasmReduce(kernel: ElementwiseKernel, rowBroadcast: readonly boolean[], innerReduced: boolean): WasmKernel | null {
-  const key = `${kernelKey(kernel)}|${rowBroadcast.map((b) => (b ? 1 : 0)).join('')}|${innerReduced ? 'i' : 'o'}`;
+export function renderWasmReduce(kernel: ElementwiseKernel, rowBroadcast: readonly boolean[], innerReduced: boolean, strided: readonly boolean[] = []): WasmKernel | null {
+  const mode = (i: number) => (rowBroadcast[i] ? 1 : strided[i] ? 2 : 0);
+  const key = `${kernelKey(kernel)}|${rowBroadcast.map((_, i) => mode(i)).join('')}|${innerReduced ? 'i' : 'o'}`;
   if (cache.has(key)) return cache.get(key)!;
   cache.set(key, null);
   const r = kernel.reduce;
@@ -45,17 +50,20 @@ export function renderWasmReduce(kernel: ElementwiseKernel, rowBroadcast: readon
   // Values fold as doubles; the result dtype must hold them without converting each one first.
   if (r.dtype !== 'float64' && r.dtype !== valueDtype) return null;
   const plan = vectorPlan(elementwisePart(kernel));
-  // Inputs read converted (integers cast to the float dtype) are the elementwise renderer's alone.
-  if (plan === null || plan.converted.some((d) => d !== null)) return null;
+  if (plan === null) return null;
   const L = LAYOUTS[plan.dtype];
   const fold = vectorOp(r.op.name)!;
   const m = new ModuleBuilder().importMemory(MEMORY_IMPORT);
   const nIn = kernel.inputDtypes.length;
-  const { code: c } = m.func('reduce', Array(2 + 2 * nIn + 3).fill('i32'));
+  const isStrided = (i: number) => mode(i) === 2;
+  const nStrided = kernel.inputDtypes.filter((_, i) => isStrided(i)).length;
+  const { code: c } = m.func('reduce', Array(2 + 2 * nIn + nStrided + 3).fill('i32'));
   const [acc, accRowStep] = c.params as [Local, Local];
   const base = c.params.slice(2, 2 + nIn);
   const rowStep = c.params.slice(2 + nIn, 2 + 2 * nIn);
-  const [r0, r1, cols] = c.params.slice(2 + 2 * nIn) as [Local, Local, Local];
+  let next = 2 + 2 * nIn;
+  const readers = kernel.inputDtypes.map((_, i) => new InputReader(c, L, plan.dtype, plan.converted[i]!, isStrided(i) ? c.params[next++] : undefined));
+  const [r0, r1, cols] = c.params.slice(next) as [Local, Local, Local];
   const row = c.local('i32');
   const col = c.local('i32');
   const vectorEnd = c.local('i32');
@@ -91,18 +99,33 @@ export function renderWasmReduce(kernel: ElementwiseKernel, rowBroadcast: readon
   c.forRange(row, r0, r1, 1, () => {
     for (let i = 0; i < nIn; i++) {
       c.get(base[i]!).get(row).get(rowStep[i]!).op('i32.mul').op('i32.add').set(ptr[i]!);
-      if (rowBroadcast[i]) c.get(ptr[i]!).mem(L.splat).set(values[i]!);
+      if (rowBroadcast[i]) {
+        c.get(ptr[i]!);
+        readers[i]!.one(true);
+        c.set(values[i]!);
+      }
     }
     c.get(acc).get(row).get(accRowStep).op('i32.mul').op('i32.add').set(accPtr);
     const moving = [...Array(nIn).keys()].filter((i) => !rowBroadcast[i]);
-    const advance = (bytes: number) => {
-      for (const i of moving) c.get(ptr[i]!).i32(bytes).op('i32.add').set(ptr[i]!);
+    const advance = (elements: number) => {
+      for (const i of moving) {
+        c.get(ptr[i]!);
+        readers[i]!.span(elements);
+        c.op('i32.add').set(ptr[i]!);
+      }
     };
     const loadVector = () => {
-      for (const i of moving) c.get(ptr[i]!).mem('v128.load', 0, 0).set(values[i]!);
+      for (const i of moving) {
+        readers[i]!.vector(ptr[i]!);
+        c.set(values[i]!);
+      }
     };
     const loadTail = () => {
-      for (const i of moving) c.get(ptr[i]!).mem(L.loadZero).set(values[i]!);
+      for (const i of moving) {
+        c.get(ptr[i]!);
+        readers[i]!.one(false);
+        c.set(values[i]!);
+      }
     };
     if (innerReduced) {
       for (const s of sums) c.get(identity).set(s);
@@ -114,7 +137,7 @@ export function renderWasmReduce(kernel: ElementwiseKernel, rowBroadcast: readon
           doFold(sums[h]!, wide[h]!);
           c.set(sums[h]!);
         }
-        advance(16);
+        advance(L.lanes);
       });
       c.forRange(col, vectorEnd, cols, 1, () => {
         loadTail();
@@ -122,7 +145,7 @@ export function renderWasmReduce(kernel: ElementwiseKernel, rowBroadcast: readon
         widenTail();
         doFold(sums[0]!, wide[0]!);
         c.set(sums[0]!);
-        advance(L.bytes);
+        advance(1);
       });
       // Both halves, both lanes, then into the row's accumulator (accumulator first, as a running fold).
       if (halves === 2) {
@@ -148,7 +171,7 @@ export function renderWasmReduce(kernel: ElementwiseKernel, rowBroadcast: readon
           c.mem('v128.store', 16 * h, 0);
         }
         c.get(accPtr).i32(8 * L.lanes).op('i32.add').set(accPtr);
-        advance(16);
+        advance(L.lanes);
       });
       c.forRange(col, vectorEnd, cols, 1, () => {
         loadTail();
@@ -159,7 +182,7 @@ export function renderWasmReduce(kernel: ElementwiseKernel, rowBroadcast: readon
         doFold(t, wide[0]!);
         c.lane('f64x2.extract_lane', 0).mem('f64.store');
         c.get(accPtr).i32(8).op('i32.add').set(accPtr);
-        advance(L.bytes);
+        advance(1);
       });
     }
   });

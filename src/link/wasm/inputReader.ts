@@ -1,5 +1,6 @@
 /**
- * How a generated kernel reads one input along a row, shared by the
+ * How a generated kernel reads one input along a row (and steps any operand
+ * along it, outputs included), shared by the
  * elementwise and reducing renderers: elements adjacent in memory (one
  * vector load), a stride apart (a transposed or reversed view: gathered lane
  * by lane) or the same for the whole row (loaded once, splatted); stored in

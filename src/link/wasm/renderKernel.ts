@@ -178,8 +178,8 @@ function emitKernel(
   const stride: (Local | undefined)[] = [...Array(m).keys()].map((o) => (o >= nOut && !rowBroadcast[o - nOut] && strided[o - nOut] ? c.params[next++] : undefined));
   const [r0, r1, c0, c1] = c.params.slice(next) as [Local, Local, Local, Local];
   const plans = plan.steps;
-  // Per input operand (outputs are written along contiguous rows in the kernel's dtype).
-  const readers = [...Array(m).keys()].map((o) => (o < nOut ? null : new InputReader(c, L, plan.dtype, plan.converted[o - nOut]!, stride[o])));
+  // How each operand is read and stepped along a row (outputs: written along contiguous rows in the kernel's dtype).
+  const readers = [...Array(m).keys()].map((o) => new InputReader(c, L, plan.dtype, o < nOut ? null : plan.converted[o - nOut]!, stride[o]));
   const index = steps.map(() => c.local('i32'));
   const levelPtr = steps.map(() => base.map(() => c.local('i32')));
   const col = c.local('i32');
@@ -188,18 +188,11 @@ function emitKernel(
   const isRowConstant = (operand: number) => operand >= nOut && rowBroadcast[operand - nOut] === true;
   const { values, computeSteps } = stepEmitter(c, kernel, plans, L.shape);
   const moving = [...Array(m).keys()].filter((o) => !isRowConstant(o));
-  /** Pushes the bytes operand o moves for `elements` elements (a count or a local). */
-  const span = (o: number, elements: number | Local) => {
-    const r = readers[o];
-    if (r !== null && r !== undefined) r.span(elements);
-    else if (typeof elements === 'number') c.i32(elements * L.bytes);
-    else c.get(elements).i32(L.bytes).op('i32.mul');
-  };
   /** Moves every pointer along the row by `elements`. */
   const advance = (elements: number) => {
     for (const o of moving) {
       c.get(ptr[o]!);
-      span(o, elements);
+      readers[o]!.span(elements);
       c.op('i32.add').set(ptr[o]!);
     }
   };
@@ -209,7 +202,7 @@ function emitKernel(
     for (let o = 0; o < m; o++) {
       c.get(rowPtr[o]!);
       if (!isRowConstant(o)) {
-        span(o, c0);
+        readers[o]!.span(c0);
         c.op('i32.add');
       }
       c.set(ptr[o]!);

@@ -1,11 +1,11 @@
 /**
- * How a generated kernel reads one input along a row (and steps any operand
- * along it, outputs included), shared by the
- * elementwise and reducing renderers: elements adjacent in memory (one
- * vector load), a stride apart (a transposed or reversed view: gathered lane
- * by lane) or the same for the whole row (loaded once, splatted); stored in
- * the kernel's float dtype or in an integer, bool or other float dtype it
- * converts as it loads (convertLoad.ts).
+ * How a generated kernel reads one input along a row, and steps any operand
+ * (outputs included) along it; shared by the elementwise and reducing
+ * renderers. Elements are adjacent in memory (one vector load), a stride
+ * apart (a transposed or reversed view: gathered lane by lane) or the same
+ * for the whole row (loaded once, splatted), and stored in the kernel's
+ * float dtype or in an integer, bool or other float dtype it converts as it
+ * loads (convertLoad.ts).
  */
 import type { Code, Local } from '../../wasm/code.js';
 import type { DType } from '../../ndarray/dtype.js';

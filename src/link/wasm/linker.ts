@@ -20,7 +20,7 @@ import { outputBuffer, reuseOrAllocate } from '../../tensor/runtime.js';
 import { VM, type NodeTimer, type Thunk } from '../vm.js';
 import { canGenerateCode } from '../js/renderKernel.js';
 import { renderSchedule } from '../js/schedule.js';
-import { collapseLayout } from '../js/renderStrided.js';
+import { collapseLayout, type LoopLayout } from '../js/renderStrided.js';
 import { elementwiseThunk, inputStrides, kernelOfNode, reduceKernelOfNode, reduceThunk, reductionTarget } from '../js/linker.js';
 import { wasmAddress, withScratch } from '../../wasm/arrays.js';
 import { PARALLEL_MIN_WORK, worthWasm } from './dispatch.js';
@@ -170,13 +170,17 @@ function wasmReduceThunk(node: Apply): Thunk | null {
     const n = shapeSize(shape);
     if (n === 0 || !worthWasm(n, itemBytes, cost)) return js(inputs, cells);
     const { outShape, outStrides } = reductionTarget(shape, axes);
-    const layout = collapseLayout(shape, [outStrides, ...arrays.map((a) => (a.size === 1 ? shape.map(() => 0) : inputStrides(a, shape)))]);
+    let layout = collapseLayout(shape, [outStrides, ...arrays.map((a) => (a.size === 1 ? shape.map(() => 0) : inputStrides(a, shape)))]);
+    // Two axes can be walked in either order (a sum does not care): the one that gathers fewer inputs
+    // along its rows, so x.T.sum(1) runs down x's rows as x.sum(0) does.
+    if (layout.shape.length === 2) {
+      const swapped: LoopLayout = { shape: [layout.shape[1]!, layout.shape[0]!], strides: layout.strides.map(([a, b]) => [b!, a!]) };
+      if (gathers(swapped) < gathers(layout) && reduceFits(swapped)) layout = swapped;
+    }
+    if (!reduceFits(layout)) return js(inputs, cells);
     const rank = layout.shape.length;
     const [outRow, outInner] = rank === 2 ? [layout.strides[0]![0]!, layout.strides[0]![1]!] : [0, layout.strides[0]![0]!];
     const innerReduced = outInner === 0;
-    // Rows of inputs (adjacent, gathered with a stride, or row-constant) folding into a contiguous accumulator (or one value).
-    const fits = rank <= 2 && (innerReduced ? outRow === 0 || outRow === 1 : outInner === 1 && outRow === 0 && rank === 2);
-    if (!fits) return js(inputs, cells);
     const inner = arrays.map((_, i) => layout.strides[i + 1]![rank - 1]!);
     const wasm = renderWasmReduce(
       kernel,
@@ -208,6 +212,20 @@ function wasmReduceThunk(node: Apply): Thunk | null {
     kernelRuns++;
     cells[0]!.value = out;
   };
+}
+
+/** Inputs (operands after the output) whose elements along a row are not adjacent: read by gathering. */
+function gathers(layout: LoopLayout): number {
+  const rank = layout.shape.length;
+  return layout.strides.slice(1).filter((s) => s[rank - 1] !== 0 && s[rank - 1] !== 1).length;
+}
+
+/** Whether a reduction's layout (output first) is rows folding into a contiguous accumulator, or into one value. */
+function reduceFits(layout: LoopLayout): boolean {
+  const rank = layout.shape.length;
+  if (rank > 2) return false;
+  const [outRow, outInner] = rank === 2 ? [layout.strides[0]![0]!, layout.strides[0]![1]!] : [0, layout.strides[0]![0]!];
+  return outInner === 0 ? outRow === 0 || outRow === 1 : outInner === 1 && outRow === 0 && rank === 2;
 }
 
 /** One task per thread: bands of the outermost level, or of columns (whole vectors) when it is shorter than the thread count. */

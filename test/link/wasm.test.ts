@@ -253,6 +253,27 @@ describe('WASM elementwise kernels', () => {
         }
       });
 
+      it(`split over threads by rows or by columns, with the same bits as one thread (${dtype})`, async () => {
+        await threadsReady();
+        const m = T.matrix('m', dtype);
+        const outs = [m.sum(1), T.exp(m.mul(0.1)).sum(0), m.T.max(1), m.mul(m).sum(0)];
+        const args = [smooth(dtype, [613, 1031], 10)];
+        th.config.threads = 1;
+        const one = th.function([m], outs, { mode: WASM })(...args) as NDArray[];
+        th.config.threads = 2;
+        const tasks = workerTaskCount();
+        waitForPickups(true);
+        let two: NDArray[];
+        try {
+          two = th.function([m], outs, { mode: WASM })(...args) as NDArray[];
+        } finally {
+          waitForPickups(false);
+        }
+        expect(workerTaskCount() - tasks).toBeGreaterThanOrEqual(outs.length);
+        two.forEach((r, i) => expectSame(r, one[i]!));
+        checkClose([m], outs, args, rtol);
+      });
+
       it(`NaN and infinities reach max, min and sum as in the reference (${dtype})`, () => {
         const x = T.vector('x', dtype);
         const outs = [x.max(), x.min(), x.sum(), T.switch(T.isnan(x), 0, x).max()];

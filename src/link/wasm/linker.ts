@@ -192,16 +192,33 @@ function wasmReduceThunk(node: Apply): Thunk | null {
     const size = out.size;
     const rows = rank === 2 ? layout.shape[0]! : 1;
     const cols = layout.shape[rank - 1]!;
+    // Threads take whole accumulator elements, so each is folded in one order whoever folds it: bands of
+    // rows when each row has its own element, bands of columns when the outer axis is the reduced one.
+    const split = innerReduced ? (outRow === 1 ? rows : 1) : cols;
+    const threads = n * cost >= PARALLEL_MIN_WORK && split > 1 ? Math.min(threadCount(), split) : 1;
     withScratch('float64', size, (acc) => {
       acc.fill(identity);
-      const args: number[] = [wasmAddress(acc), outRow * 8];
       try {
-        for (let i = 0; i < arrays.length; i++) args.push(staging.address(arrays[i]!, false, i));
-        for (let i = 0; i < arrays.length; i++) args.push(rank === 2 ? layout.strides[i + 1]![0]! * inputBytes[i]! : 0);
-        inner.forEach((st, i) => {
-          if (st !== 0 && st !== 1) args.push(st * inputBytes[i]!);
-        });
-        wasm.module.exports[wasm.name]!(...args, 0, rows, cols);
+        const at = arrays.map((a, i) => staging.address(a, false, i));
+        const rowSteps = arrays.map((_, i) => (rank === 2 ? layout.strides[i + 1]![0]! * inputBytes[i]! : 0));
+        const gathered = inner.flatMap((st, i) => (st !== 0 && st !== 1 ? [st * inputBytes[i]!] : []));
+        const task = (r0: number, r1: number, c0: number, c1: number) => [
+          wasmAddress(acc) + (innerReduced ? 0 : c0 * 8),
+          outRow * 8,
+          ...at.map((p, i) => p + c0 * inner[i]! * inputBytes[i]!),
+          ...rowSteps,
+          ...gathered,
+          r0,
+          r1,
+          c1 - c0,
+        ];
+        const tasks: number[][] = [];
+        for (let t = 0; t < threads; t++) {
+          const [b0, b1] = [Math.floor((split * t) / threads), Math.floor((split * (t + 1)) / threads)];
+          tasks.push(innerReduced && threads > 1 ? task(b0, b1, 0, cols) : threads > 1 ? task(0, rows, b0, b1) : task(0, rows, 0, cols));
+        }
+        if (tasks.length === 1) wasm.module.exports[wasm.name]!(...tasks[0]!);
+        else runParallel(wasm.module, wasm.name, tasks);
       } finally {
         staging.finish();
       }

@@ -194,8 +194,9 @@ function wasmReduceThunk(node: Apply): Thunk | null {
     const cols = layout.shape[rank - 1]!;
     // Threads take whole accumulator elements, so each is folded in one order whoever folds it: bands of
     // rows when each row has its own element, bands of columns when the outer axis is the reduced one.
-    const split = innerReduced ? (outRow === 1 ? rows : 1) : cols;
-    const threads = n * cost >= PARALLEL_MIN_WORK && split > 1 ? Math.min(threadCount(), split) : 1;
+    const split = innerReduced ? rows : cols;
+    const splittable = !innerReduced || outRow === 1; // rows folding into one value share it
+    const threads = splittable && n * cost >= PARALLEL_MIN_WORK && split > 1 ? Math.min(threadCount(), split) : 1;
     withScratch('float64', size, (acc) => {
       acc.fill(identity);
       try {
@@ -215,7 +216,7 @@ function wasmReduceThunk(node: Apply): Thunk | null {
         const tasks: number[][] = [];
         for (let t = 0; t < threads; t++) {
           const [b0, b1] = [Math.floor((split * t) / threads), Math.floor((split * (t + 1)) / threads)];
-          tasks.push(innerReduced && threads > 1 ? task(b0, b1, 0, cols) : threads > 1 ? task(0, rows, b0, b1) : task(0, rows, 0, cols));
+          tasks.push(innerReduced ? task(b0, b1, 0, cols) : task(0, rows, b0, b1));
         }
         if (tasks.length === 1) wasm.module.exports[wasm.name]!(...tasks[0]!);
         else runParallel(wasm.module, wasm.name, tasks);

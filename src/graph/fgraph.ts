@@ -74,11 +74,13 @@ export class FunctionGraph {
   /**
    * Makes every client of `old` use `replacement` instead, importing the
    * nodes `replacement` needs and dropping the ones nothing uses any more.
-   * The two must have equal types.
+   * The two must have equal types, or with `refine` the replacement's may be
+   * stricter (a static length where `old` has none): a rewrite that knows
+   * more than the graph it replaces.
    */
-  replace(old: Variable, replacement: Variable, reason = 'replace'): void {
+  replace(old: Variable, replacement: Variable, reason = 'replace', { refine = false } = {}): void {
     if (old === replacement) return;
-    if (!old.type.equals(replacement.type)) {
+    if (refine ? !old.type.isSuper(replacement.type) : !old.type.equals(replacement.type)) {
       throw new GraphError(`cannot replace ${old} (${old.type}) by ${replacement} (${replacement.type}): types differ [${reason}]`);
     }
     if (!this.variables.has(old)) throw new GraphError(`cannot replace ${old}: it is not in this graph [${reason}]`);
@@ -87,7 +89,7 @@ export class FunctionGraph {
     // `old` that must keep reading `old`, or the graph would get a cycle.
     const clients = [...this.clients(old)];
     this.importVariable(replacement, reason);
-    for (const client of clients) this.changeInput(client, replacement, reason);
+    for (const client of clients) this.changeInput(client, replacement, reason, { refine });
   }
 
   /** `replace` for several pairs in order. */
@@ -95,15 +97,15 @@ export class FunctionGraph {
     for (const [old, replacement] of pairs) this.replace(old, replacement, reason);
   }
 
-  /** Points one use of a variable at `replacement`. */
-  changeInput(client: Client, replacement: Variable, reason = 'changeInput'): void {
+  /** Points one use of a variable at `replacement` (of the same type, or a stricter one with `refine`). */
+  changeInput(client: Client, replacement: Variable, reason = 'changeInput', { refine = false } = {}): void {
     let old: Variable;
     if (client.node === 'output') {
       old = this.outputs[client.index]!;
       this.outputs[client.index] = replacement;
     } else {
       old = client.node.inputs[client.index]!;
-      if (!old.type.equals(replacement.type)) {
+      if (refine ? !old.type.isSuper(replacement.type) : !old.type.equals(replacement.type)) {
         throw new GraphError(`cannot change input ${client.index} of ${client.node.op} from ${old.type} to ${replacement.type} [${reason}]`);
       }
       client.node.inputs[client.index] = replacement;

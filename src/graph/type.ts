@@ -20,6 +20,11 @@ export abstract class Type<V = unknown> {
 
   abstract equals(other: Type): boolean;
 
+  /** True when every value of `other` is a value of this type (by default: the types are equal). */
+  isSuper(other: Type): boolean {
+    return this.equals(other);
+  }
+
   abstract toString(): string;
 
   /** A new root variable of this type. */

@@ -22,6 +22,11 @@ export function contiguousStrides(shape: readonly number[]): number[] {
   return strides;
 }
 
+/** Whether two shapes have the same lengths. */
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
 export function shapeSize(shape: readonly number[]): number {
   let n = 1;
   for (let i = 0; i < shape.length; i++) n *= shape[i]!;
@@ -199,12 +204,48 @@ export class NDArray {
   /** A contiguous copy with its own storage. */
   copy(): NDArray {
     const out = NDArray.empty(this.dtype, this.shape);
-    const dst = out.data;
-    const src = this.data;
-    this.forEachIndex((i, k) => {
-      dst[k] = src[i]!;
-    });
+    this.copyTo(out.data);
     return out;
+  }
+
+  /** Writes the elements in row-major order into `dst` (from index 0). */
+  copyTo(dst: TypedArray): void {
+    const n = this.size;
+    if (n === 0) return;
+    const src = this.data;
+    if (this.isContiguous()) {
+      dst.set(src.subarray(this.offset, this.offset + n) as never);
+      return;
+    }
+    // Trailing axes whose elements follow each other in storage form one run: copied run by run.
+    const shape = this.shape.filter((d) => d !== 1);
+    const strides = this.strides.filter((_, ax) => this.shape[ax] !== 1);
+    let nd = shape.length;
+    while (nd > 1 && strides[nd - 2] === shape[nd - 1]! * strides[nd - 1]!) {
+      shape[nd - 2]! *= shape[nd - 1]!;
+      strides[nd - 2] = strides[nd - 1]!;
+      nd--;
+    }
+    if (nd === 0) {
+      dst[0] = src[this.offset]!;
+      return;
+    }
+    const len = shape[nd - 1]!;
+    const step = strides[nd - 1]!;
+    const counter = new Array<number>(nd).fill(0);
+    let at = this.offset;
+    for (let k = 0; k < n; k += len) {
+      if (step === 1) dst.set(src.subarray(at, at + len) as never, k);
+      else for (let i = 0, p = at; i < len; i++, p += step) dst[k + i] = src[p]!;
+      for (let ax = nd - 2; ax >= 0; ax--) {
+        if (++counter[ax]! < shape[ax]!) {
+          at += strides[ax]!;
+          break;
+        }
+        counter[ax] = 0;
+        at -= strides[ax]! * (shape[ax]! - 1);
+      }
+    }
   }
 
   /** A copy converted to `dtype` (numpy's `astype`; always copies). */

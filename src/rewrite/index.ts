@@ -17,6 +17,7 @@ import { mulDivRewrites } from './mulDiv.js';
 import { ifelseRewrites } from './ifelse.js';
 import { scanHoistInvariants, scanKeepLast, scanPruneOutputs } from './scan.js';
 import { nnetStabilizations } from './nnet.js';
+import { scanPushOutAccumulatedDots, scanPushOutSeqDots } from './scanPushOut.js';
 
 const merge = (name: string): GraphPass => ({ name, apply: mergeDuplicates });
 
@@ -27,10 +28,13 @@ rewriteDB.registerNode(constantFolding, 'canonicalize', ['fast_run', 'fast_compi
 for (const rw of [...fillRewrites, ...mulDivRewrites]) rewriteDB.registerNode(rw, 'canonicalize', ['fast_run', 'fast_compile']);
 for (const rw of ifelseRewrites) rewriteDB.registerNode(rw, 'canonicalize', ['fast_run', 'fast_compile', 'ifelse']);
 rewriteDB.registerNode(scanHoistInvariants, 'canonicalize', ['fast_run', 'scan']);
+rewriteDB.registerNode(scanPushOutSeqDots, 'canonicalize', ['fast_run', 'scan']);
 rewriteDB.registerNode(shapeFromInferShape, 'canonicalize');
 rewriteDB.registerNode(staticShapeI, 'canonicalize');
 for (const rw of stabilizations) rewriteDB.registerNode(rw, 'stabilize', ['fast_run', 'stable']);
 for (const rw of nnetStabilizations) rewriteDB.registerNode(rw, 'stabilize', ['fast_run', 'stable', 'nnet']);
+// After the loops' own rewrites (canonicalize), before the new products are specialized.
+rewriteDB.registerPass(scanPushOutAccumulatedDots, 'stabilize', ['fast_run', 'scan']);
 for (const rw of specializations) rewriteDB.registerNode(rw, 'specialize');
 // BLAS: dot plus a scaled add → Gemm / Gemv / Ger (see rewrite/blas.ts).
 for (const rw of blasSpecializations) rewriteDB.registerNode(rw, 'specialize', ['fast_run', 'blas']);

@@ -24,7 +24,7 @@ import { Subtensor, type IndexEntry } from '../tensor/subtensor.js';
 import { nodeRewriter, type GraphPass } from './rewriter.js';
 
 /** The number of inner inputs that are sequence and recurrent taps (the non-sequences follow). */
-function tapInputs(spec: ScanSpec): number {
+export function tapInputs(spec: ScanSpec): number {
   return spec.seqTaps.reduce((n, t) => n + t.length, 0) + spec.outputTaps.reduce((n, t) => n + t.length, 0);
 }
 
@@ -84,7 +84,7 @@ function dropLeading(entries: readonly IndexEntry[]): number | null {
 }
 
 /** Recurrent outputs of `node` whose every reader takes one of the last D entries, directly or after dropping the initial values. */
-function lastEntryReaders(fgraph: FunctionGraph, node: Apply, j: number, d: number): { reader: Apply; k: number }[] | null {
+export function lastEntryReaders(fgraph: FunctionGraph, node: Apply, j: number, d: number): { reader: Apply; k: number }[] | null {
   const found: { reader: Apply; k: number }[] = [];
   const visit = (v: Variable, dropped: boolean): boolean =>
     fgraph.clients(v).every((c) => {

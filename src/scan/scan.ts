@@ -264,7 +264,7 @@ export function scan(options: ScanOptions): ScanResult {
     truncateGradient: truncate,
     name,
     mode: options.mode ?? null,
-    profile: options.profile ?? false,
+    profile: options.profile === true ? { stats: null } : null,
     allowGc: options.allowGc ?? false,
   };
 

@@ -181,7 +181,7 @@ export function scanGrad(op: Scan, node: Apply, outputGradients: readonly Variab
     truncateGradient: -1,
     name: `${s.name ?? `scan${op.scanId}`}_grad`,
     mode: s.mode,
-    profile: false,
+    profile: null,
     allowGc: s.allowGc,
   };
   const back = new Scan(bInner, bSpec).makeNode(m, ...bSeqs, ...bInits, ...nonSeqs).outputs as TensorVariable[];

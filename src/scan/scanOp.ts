@@ -29,7 +29,7 @@ import type { InputGradient } from '../graph/gradientTerms.js';
 import { Op, type LinkContext, type NodeThunk, type OutputCell } from '../graph/op.js';
 import type { Variable } from '../graph/variable.js';
 import { VM } from '../link/vm.js';
-import { NDArray, shapeSize, shapeToString, viewOf } from '../ndarray/ndarray.js';
+import { NDArray, sameShape, shapeSize, shapeToString, viewOf } from '../ndarray/ndarray.js';
 import { ScratchArrays } from '../wasm/arrays.js';
 import { nodeError, reuseOrAllocate } from '../tensor/runtime.js';
 import { TensorType } from '../tensor/type.js';
@@ -58,7 +58,12 @@ export interface ScanSpec {
   readonly name: string | null;
   /** The inner graph's compile mode (null: the function's). */
   readonly mode: unknown;
-  readonly profile: boolean;
+  /**
+   * Where the body's profile goes when the loop was made with `profile: true`
+   * (null: no profile). Rewrites copy the spec, so a loop they remake reports
+   * to the same place.
+   */
+  readonly profile: { stats: unknown } | null;
   /** Drop the body's buffers after each loop (less memory between calls) or keep them for the next (faster). */
   readonly allowGc: boolean;
 }
@@ -101,7 +106,6 @@ function leading(a: NDArray, count: number): NDArray {
   return count === a.shape[0] ? a : viewOf(a.data, a.dtype, [count, ...a.shape.slice(1)], [...a.strides], a.offset);
 }
 
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
 export class Scan extends Op {
   override readonly props = ['scanId'];
@@ -110,8 +114,10 @@ export class Scan extends Op {
   readonly inner: FunctionGraph;
   readonly spec: ScanSpec;
   private reference: VM | null = null;
-  /** The body's profile when the scan was made with `profile: true` (set when a function using it is compiled). */
-  profile: unknown = null;
+  /** The body's profile when the scan was made with `profile: true` (set when a function using it, or a rewritten copy of it, is compiled). */
+  get profile(): unknown {
+    return this.spec.profile?.stats ?? null;
+  }
 
   constructor(inner: FunctionGraph, spec: ScanSpec) {
     super();
@@ -168,8 +174,8 @@ export class Scan extends Op {
 
   override makeThunk(node: Apply, context: LinkContext): NodeThunk {
     const s = this.spec;
-    const inner = context.compileInner(this.inner, { mode: s.mode ?? undefined, profile: s.profile, name: `${this} inner graph` });
-    if (s.profile) this.profile = inner.profile;
+    const inner = context.compileInner(this.inner, { mode: s.mode ?? undefined, profile: s.profile !== null, name: `${this} inner graph` });
+    if (s.profile !== null) s.profile.stats = inner.profile;
     return (inputs, outputs) => {
       try {
         this.loop(node, inputs, outputs, (args) => inner.run(args));

@@ -11,7 +11,7 @@ import { Op, type OutputCell, type SymbolicShape } from '../graph/op.js';
 import type { Variable } from '../graph/variable.js';
 import { ShapeError } from '../errors.js';
 import { isDiscrete } from '../ndarray/dtype.js';
-import { NDArray, shapeSize, shapeToString } from '../ndarray/ndarray.js';
+import { NDArray, sameShape, shapeSize, shapeToString } from '../ndarray/ndarray.js';
 import { asTensorVariable, constant, type TensorLike } from './asTensor.js';
 import { dimshuffle } from './dimshuffle.js';
 import { cast, eq, intDiv, mul, neg, switch_ } from './math.js';
@@ -19,6 +19,9 @@ import { nodeError } from './runtime.js';
 import { symbolicShape } from './shape.js';
 import { TensorType, type StaticDim } from './type.js';
 import { TensorConstant, TensorVariable } from './variable.js';
+
+/** Arrays Reshape made as copies (its other results are views of its input, which it must never write into). */
+const reshapeCopies = new WeakSet<NDArray>();
 
 /** A shape argument: JS lengths, integer scalars, or an integer vector of known length (`x.shape`). */
 export type ShapeArg = TensorVariable | readonly (number | TensorVariable)[];
@@ -106,7 +109,17 @@ export class Reshape extends Op {
       shape.filter((d) => d === -1).length > 1 ||
       (unknown === -1 ? rest !== x.size : rest === 0 || x.size % rest !== 0);
     if (bad) throw nodeError(node, `cannot reshape an array of shape ${shapeToString(x.shape)} (size ${x.size}) into shape ${shapeToString(shape)}`);
-    outputs[0]!.value = x.reshape(shape);
+    if (x.isContiguous()) {
+      outputs[0]!.value = x.reshape(shape);
+      return;
+    }
+    // A copy, into the one this node made last call when the VM hands it back.
+    const target = unknown === -1 ? shape : shape.map((d) => (d === -1 ? x.size / rest : d));
+    const prev = outputs[0]!.value;
+    const out = prev instanceof NDArray && reshapeCopies.has(prev) && sameShape(prev.shape, target) && prev.dtype === x.dtype ? prev : NDArray.empty(x.dtype, target);
+    reshapeCopies.add(out);
+    x.copyTo(out.data);
+    outputs[0]!.value = out;
   }
 
   /** A -1 (possibly only known at run time) stands for size / -(product of all lengths). */

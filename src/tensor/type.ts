@@ -69,8 +69,9 @@ export class TensorType extends Type<NDArray> {
   }
 
   /** True when every value of `other` is a value of this type (same dtype and rank, no stricter shape). */
-  isSuper(other: TensorType): boolean {
+  override isSuper(other: Type): boolean {
     return (
+      other instanceof TensorType &&
       other.dtype === this.dtype &&
       other.ndim === this.ndim &&
       this.shape.every((d, i) => d === null || d === other.shape[i])

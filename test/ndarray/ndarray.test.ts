@@ -296,6 +296,30 @@ describe('copy and astype', () => {
     expect(array(5).copy().toArray()).toBe(5);
   });
 
+  it('copy reads any view: reversed, stepped, permuted, with axes of length 1 and runs that span axes', () => {
+    const a = seq([4, 3, 5]);
+    // Element (i, j, k) of a view at `offset` with `strides`, read one by one.
+    const byIndex = (v: NDArray) => {
+      const out: number[] = [];
+      const walk = (ax: number, at: number) => {
+        if (ax === v.ndim) out.push(v.data[at]!);
+        else for (let i = 0; i < v.shape[ax]!; i++) walk(ax + 1, at + i * v.strides[ax]!);
+      };
+      walk(0, v.offset);
+      return out;
+    };
+    const views = [
+      new NDArray(a.data, 'float64', [4, 3, 5], [-15, 5, 1], 45), // first axis reversed: runs of 15
+      new NDArray(a.data, 'float64', [4, 3, 5], [15, -5, -1], 14), // inner axes reversed
+      new NDArray(a.data, 'float64', [2, 3, 5], [30, 5, 1], 0), // every other block
+      new NDArray(a.data, 'float64', [4, 1, 5], [15, 99, 1], 5), // a length-1 axis with any stride
+      new NDArray(a.data, 'float64', [1, 1, 1], [7, 7, 7], 8), // one element
+      a.transpose([2, 0, 1]),
+      new NDArray(a.data, 'float64', [4, 2], [15, 2], 1),
+    ];
+    for (const v of views) expect(flat(v.copy())).toEqual(byIndex(v));
+  });
+
   it('astype always copies, even to the same dtype', () => {
     const a = seq([3]);
     const b = a.astype('float64');

@@ -188,7 +188,8 @@ describe('modes and the database', () => {
   it('reports what each phase changed', () => {
     const x = T.dvector('x');
     const f = th.function([x], T.log(T.add(1, x.mul(1))));
-    const byPhase = Object.fromEntries(f.maker.rewrites.map((r) => [r.phase, r.changes]));
+    const byPhase: Record<string, number> = {};
+    for (const r of f.maker.rewrites) byPhase[r.phase] = (byPhase[r.phase] ?? 0) + r.changes;
     expect(byPhase.canonicalize).toBeGreaterThan(0);
     expect(byPhase.stabilize).toBeGreaterThan(0);
   });

@@ -274,6 +274,34 @@ describe('WASM elementwise kernels', () => {
         checkClose([m], outs, args, rtol);
       });
 
+      it(`reductions to one value fold fixed chunks over threads, with the same bits as one thread (${dtype})`, async () => {
+        await threadsReady();
+        const [x, s] = [T.vector('x', dtype), T.scalar('s', dtype)];
+        const outs = [x.sum(), T.exp(x.mul(s)).sum(), x.at('::-1').mul(x).sum(), x.max(), x.min(), T.sqr(x.at('::3')).sum(), x.mul(0.001).add(1).prod()];
+        for (const n of [2 ** 15 * 24, 2 ** 15 * 24 + 777, 2 ** 15 + 1]) {
+          const args = [smooth(dtype, [n], 11), th.array(0.5, { dtype })];
+          th.config.threads = 1;
+          const one = th.function([x, s], outs, { mode: WASM })(...args) as NDArray[];
+          th.config.threads = 2;
+          const tasks = workerTaskCount();
+          waitForPickups(true);
+          let two: NDArray[];
+          try {
+            two = th.function([x, s], outs, { mode: WASM })(...args) as NDArray[];
+          } finally {
+            waitForPickups(false);
+          }
+          if (n > 2 ** 20) expect(workerTaskCount() - tasks).toBeGreaterThanOrEqual(3);
+          two.forEach((r, i) => expectSame(r, one[i]!));
+          checkClose([x, s], outs, args, rtol);
+        }
+        // A NaN in the last, short chunk still reaches the result.
+        const v = smooth(dtype, [2 ** 15 * 3 + 5], 12);
+        v.data[v.size - 2] = NaN;
+        const got = th.function([x], [x.sum(), x.max(), x.min()], { mode: WASM })(v) as NDArray[];
+        got.forEach((r) => expect(Number.isNaN(Number(r))).toBe(true));
+      });
+
       it(`NaN and infinities reach max, min and sum as in the reference (${dtype})`, () => {
         const x = T.vector('x', dtype);
         const outs = [x.max(), x.min(), x.sum(), T.switch(T.isnan(x), 0, x).max()];

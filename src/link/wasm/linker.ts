@@ -41,6 +41,9 @@ export function wasmKernelRuns(): number {
   return kernelRuns;
 }
 
+/** Elements per partial of a reduction to one value (see the reduce thunk): long enough to keep a kernel call's overhead small. */
+const REDUCE_CHUNK = 2 ** 15;
+
 /** The most axes a layout may keep after collapsing for the WASM kernels (three outer loop levels around rows). */
 const MAX_RANK = 4;
 
@@ -190,22 +193,28 @@ function wasmReduceThunk(node: Apply): Thunk | null {
     )!;
     const out = reuseOrAllocate(cells[0]!, dtype, outShape);
     const size = out.size;
-    const rows = rank === 2 ? layout.shape[0]! : 1;
-    const cols = layout.shape[rank - 1]!;
+    // One long row folding into one value is cut into chunks of fixed length, each folded into its own
+    // partial (rows of a CHUNK-wide layout, plus the rest), the partials then in order: the same sums
+    // whatever the thread count.
+    const chunked = rank === 1 && innerReduced && n > REDUCE_CHUNK;
+    const rows = chunked ? Math.floor(n / REDUCE_CHUNK) : rank === 2 ? layout.shape[0]! : 1;
+    const cols = chunked ? REDUCE_CHUNK : layout.shape[rank - 1]!;
+    const rest = chunked ? n - rows * cols : 0;
+    const accRow = chunked ? 1 : outRow;
     // Threads take whole accumulator elements, so each is folded in one order whoever folds it: bands of
     // rows when each row has its own element, bands of columns when the outer axis is the reduced one.
     const split = innerReduced ? rows : cols;
-    const splittable = !innerReduced || outRow === 1; // rows folding into one value share it
+    const splittable = !innerReduced || accRow === 1; // rows folding into one value share it
     const threads = splittable && n * cost >= PARALLEL_MIN_WORK && split > 1 ? Math.min(threadCount(), split) : 1;
-    withScratch('float64', size, (acc) => {
+    withScratch('float64', chunked ? rows + (rest > 0 ? 1 : 0) : size, (acc) => {
       acc.fill(identity);
       try {
         const at = arrays.map((a, i) => staging.address(a, false, i));
-        const rowSteps = arrays.map((_, i) => (rank === 2 ? layout.strides[i + 1]![0]! * inputBytes[i]! : 0));
+        const rowSteps = arrays.map((_, i) => (chunked ? cols * inner[i]! : rank === 2 ? layout.strides[i + 1]![0]! : 0) * inputBytes[i]!);
         const gathered = inner.flatMap((st, i) => (st !== 0 && st !== 1 ? [st * inputBytes[i]!] : []));
-        const task = (r0: number, r1: number, c0: number, c1: number) => [
-          wasmAddress(acc) + (innerReduced ? 0 : c0 * 8),
-          outRow * 8,
+        const task = (r0: number, r1: number, c0: number, c1: number, accAt = innerReduced ? 0 : c0) => [
+          wasmAddress(acc) + accAt * 8,
+          accRow * 8,
           ...at.map((p, i) => p + c0 * inner[i]! * inputBytes[i]!),
           ...rowSteps,
           ...gathered,
@@ -218,14 +227,23 @@ function wasmReduceThunk(node: Apply): Thunk | null {
           const [b0, b1] = [Math.floor((split * t) / threads), Math.floor((split * (t + 1)) / threads)];
           tasks.push(innerReduced ? task(b0, b1, 0, cols) : task(0, rows, b0, b1));
         }
-        if (tasks.length === 1) wasm.module.exports[wasm.name]!(...tasks[0]!);
+        // The chunks' rest: one short row into the last partial, after the whole chunks.
+        if (rest > 0) tasks.push(task(0, 1, rows * cols, n, rows));
+        if (threads === 1) for (const args of tasks) wasm.module.exports[wasm.name]!(...args);
         else runParallel(wasm.module, wasm.name, tasks);
       } finally {
         staging.finish();
       }
       const dst = out.data;
       const o = out.offset;
-      for (let k = 0; k < size; k++) dst[o + k] = convert(acc[k]!);
+      if (chunked) {
+        const combine = kernel.reduce!.op.impl(['float64', 'float64'], 'float64');
+        let value = acc[0]!;
+        for (let k = 1; k < acc.length; k++) value = combine(value, acc[k]!) as number;
+        dst[o] = convert(value);
+      } else {
+        for (let k = 0; k < size; k++) dst[o + k] = convert(acc[k]!);
+      }
     });
     kernelRuns++;
     cells[0]!.value = out;

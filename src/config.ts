@@ -23,6 +23,13 @@ export interface Config {
    * instead. Default 1 GiB.
    */
   wasmArrayBudget: number;
+  /**
+   * Whether the WASM kernels use relaxed SIMD (fused multiply-add) where the
+   * runtime can: on Node 20 this turns on V8's `--experimental-wasm-relaxed-simd`
+   * (later Node versions have it by default). Read once, when the first
+   * kernel is built. Default true.
+   */
+  wasmRelaxedSimd: boolean;
 }
 
 export const config: Config = {
@@ -30,6 +37,7 @@ export const config: Config = {
   tracebackLimit: 3,
   threads: availableParallelism(),
   wasmArrayBudget: 2 ** 30,
+  wasmRelaxedSimd: true,
 };
 
 export function floatX(): DType {

@@ -5,7 +5,7 @@
  * NaN/Inf propagation, and the bit-for-bit independence of each result
  * from the blocking position (what lets threads split the columns).
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, test } from 'vitest';
 import {
   buildGemmModule,
   gemmBlocking,
@@ -33,7 +33,8 @@ let exports: Record<string, Kernel>;
 const packs: Record<GemmDType, { a: number; b: number }> = { f32: { a: 0, b: 0 }, f64: { a: 0, b: 0 } };
 
 beforeAll(() => {
-  exports = instantiate(new WebAssembly.Module(buildGemmModule(wasmFeatures()))) as Record<string, Kernel>;
+  // Multiply then add, as runtimes without relaxed SIMD run it; the fused variant has its own tests below.
+  exports = instantiate(new WebAssembly.Module(buildGemmModule({ ...wasmFeatures(), relaxedSimd: false }))) as Record<string, Kernel>;
   packs.f32 = { a: heapAlloc(GEMM_PACK_A_BYTES_F32), b: heapAlloc(GEMM_PACK_B_BYTES_F32) };
   packs.f64 = { a: heapAlloc(GEMM_PACK_A_BYTES_F64), b: heapAlloc(GEMM_PACK_B_BYTES_F64) };
 });
@@ -305,12 +306,19 @@ describe('gemm', () => {
   });
 });
 
-describe('gemv', () => {
+// Every gemv test runs on the multiply-then-add build and, where the runtime has relaxed SIMD, the fused one.
+describe.each([false, true])('gemv (fused multiply-add: %s)', (fused) => {
+  let kernels: Record<string, Kernel>;
+  beforeAll(() => {
+    kernels = fused ? (instantiate(new WebAssembly.Module(buildGemmModule({ ...wasmFeatures(), relaxedSimd: true }))) as Record<string, Kernel>) : exports;
+  });
+  const it = fused && !wasmFeatures().relaxedSimd ? test.skip : test;
+
   function runGemv(dtype: GemmDType, a: Strided, x: Float64Array, xs: number): Float64Array {
     const aAt = place(dtype, a.data);
     const xAt = place(dtype, x);
     const yAt = place(dtype, new Float64Array(a.rows).fill(SENTINEL));
-    exports[`gemv_${dtype}`]!(aAt + a.origin * BYTES[dtype], a.s0, a.s1, xAt, xs, yAt, a.rows, a.cols);
+    kernels[`gemv_${dtype}`]!(aAt + a.origin * BYTES[dtype], a.s0, a.s1, xAt, xs, yAt, a.rows, a.cols);
     const y = Float64Array.from(view(dtype, yAt, a.rows));
     for (const o of [aAt, xAt, yAt]) heapFree(o);
     return y;

@@ -62,7 +62,8 @@ function dotRows(g: GemvContext, rows: number): void {
   const { c, kind } = g;
   const E = kind.bytes;
   const L = kind.lanes;
-  const acc = Array.from({ length: rows }, () => Array.from({ length: g.fma ? DOT_VECTORS : 1 }, () => c.local('v128')));
+  const acc = Array.from({ length: rows }, () => [c.local('v128')]);
+  const prod = c.local('v128');
   const xv = Array.from({ length: DOT_VECTORS }, () => c.local('v128'));
   const rowPtr = Array.from({ length: rows }, () => c.local('i32'));
   const xp = c.local('i32');
@@ -86,14 +87,17 @@ function dotRows(g: GemvContext, rows: number): void {
     c.get(p).i32(vectors * L).op('i32.add').get(g.k).op('i32.gt_s').brIf(out);
     for (let v = 0; v < vectors; v++) c.get(xp).mem('v128.load', 16 * v, 0).set(xv[v]!);
     for (let r = 0; r < rows; r++) {
-      if (g.fma) {
-        for (let v = 0; v < vectors; v++) {
-          vectorMulAdd(c, kind, true, acc[r]![v]!, () => c.get(rowPtr[r]!).mem('v128.load', 16 * v, 0), () => c.get(xv[v]!));
-        }
+      // One accumulator per row, fed the sum of this step's products: V8
+      // hoists the loads, and a row×vector grid of accumulators then spills
+      // to the stack (a load-add-store chain per step, ~1.5× slower).
+      const load = (v: number) => () => c.get(rowPtr[r]!).mem('v128.load', 16 * v, 0);
+      if (g.fma && vectors > 1) {
+        // The step's products fused into one chain, then one add: 3 operations for 2 vectors instead of 4.
+        load(vectors - 1)();
+        c.get(xv[vectors - 1]!).op(kind.vmul).set(prod);
+        for (let v = vectors - 2; v >= 0; v--) vectorMulAdd(c, kind, true, prod, load(v), () => c.get(xv[v]!));
+        c.get(acc[r]![0]!).get(prod).op(kind.vadd).set(acc[r]![0]!);
       } else {
-        // One accumulator per row, fed the sum of this step's products:
-        // V8 hoists the loads, and a row×vector grid of accumulators then
-        // spills to the stack (a load-add-store chain per step, ~1.5× slower).
         c.get(acc[r]![0]!);
         for (let v = 0; v < vectors; v++) {
           c.get(rowPtr[r]!).mem('v128.load', 16 * v, 0).get(xv[v]!).op(kind.vmul);

@@ -56,18 +56,22 @@ function kernelCost(kernel: ElementwiseKernel): number {
 
 const NONE: readonly boolean[] = [];
 
-/** A thunk's own table of rendered kernels, keyed by small integers (no string building per call). */
+/**
+ * A thunk's own table of rendered kernels, keyed by small integers (no
+ * string building per call): `variant` is the loop levels of an
+ * elementwise kernel, or whether a reduction folds its inner axis.
+ */
 class KernelTable {
   private readonly kernels = new Map<number, WasmKernel>();
-  constructor(private readonly kernel: ElementwiseKernel) {}
+  constructor(private readonly render: (rowBroadcast: readonly boolean[], variant: number, strided: readonly boolean[]) => WasmKernel) {}
 
-  get(rowBroadcast: readonly boolean[], levels: number, strided: readonly boolean[] = NONE): WasmKernel {
-    let key = levels;
+  get(rowBroadcast: readonly boolean[], variant: number, strided: readonly boolean[] = NONE): WasmKernel {
+    let key = variant;
     for (let i = 0; i < rowBroadcast.length; i++) key = key * 3 + (rowBroadcast[i] ? 1 : strided[i] ? 2 : 0);
     const small = rowBroadcast.length <= 30; // keys stay exact integers
     let k = small ? this.kernels.get(key) : undefined;
     if (k === undefined) {
-      k = renderWasmKernel(this.kernel, rowBroadcast, levels, strided)!;
+      k = this.render(rowBroadcast, variant, strided);
       if (small) this.kernels.set(key, k);
     }
     return k;
@@ -82,7 +86,7 @@ function wasmElementwiseThunk(node: Apply): Thunk | null {
   const nOut = kernel.outputDtypes.length;
   const nIn = kernel.inputDtypes.length;
   const staging = new Staging();
-  const table = new KernelTable(kernel);
+  const table = new KernelTable((rowBroadcast, levels, strided) => renderWasmKernel(kernel, rowBroadcast, levels, strided)!);
   const cost = kernelCost(kernel);
   const itemBytes = kernel.outputDtypes[0] === 'float64' ? 8 : 4;
   // Bytes per element of each operand (outputs, then inputs: integer inputs are read converted).
@@ -167,6 +171,7 @@ function wasmReduceThunk(node: Apply): Thunk | null {
   const inputBytes = kernel.inputDtypes.map((d) => dtypeInfo(d).storage.BYTES_PER_ELEMENT);
   const op = node.op;
   const staging = new Staging();
+  const table = new KernelTable((rowBroadcast, innerReduced, strided) => renderWasmReduce(kernel, rowBroadcast, innerReduced === 1, strided)!);
   return (inputs, cells: OutputCell[]) => {
     const arrays = inputs as readonly NDArray[];
     const shape = op instanceof FusedReduce ? op.elementShape(node, arrays) : arrays[0]!.shape;
@@ -185,12 +190,11 @@ function wasmReduceThunk(node: Apply): Thunk | null {
     const [outRow, outInner] = rank === 2 ? [layout.strides[0]![0]!, layout.strides[0]![1]!] : [0, layout.strides[0]![0]!];
     const innerReduced = outInner === 0;
     const inner = arrays.map((_, i) => layout.strides[i + 1]![rank - 1]!);
-    const wasm = renderWasmReduce(
-      kernel,
+    const wasm = table.get(
       inner.map((st) => st === 0),
-      innerReduced,
+      innerReduced ? 1 : 0,
       inner.map((st) => st !== 0 && st !== 1),
-    )!;
+    );
     const out = reuseOrAllocate(cells[0]!, dtype, outShape);
     const size = out.size;
     // One long row folding into one value is cut into chunks of fixed length, each folded into its own

@@ -317,6 +317,9 @@ describe('copy and astype', () => {
       a.transpose([2, 0, 1]),
       new NDArray(a.data, 'float64', [4, 2], [15, 2], 1),
     ];
+    // Transposes larger than one 32 × 32 tile, with ragged edges, under an outer axis, reversed.
+    const big = seq([3, 70, 45]);
+    views.push(big.transpose([0, 2, 1]), big.transpose([2, 1, 0]), new NDArray(big.data, 'float64', [3, 45, 70], [-3150, 1, 45], 2 * 3150));
     for (const v of views) expect(flat(v.copy())).toEqual(byIndex(v));
   });
 

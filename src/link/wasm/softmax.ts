@@ -20,7 +20,8 @@ import type { Code, Local } from '../../wasm/code.js';
 import { ModuleBuilder } from '../../wasm/module.js';
 import { MEMORY_IMPORT } from '../../wasm/memory.js';
 import { runParallel, shareModule, threadCount, type SharedModule } from '../../wasm/threads.js';
-import { NDArray } from '../../ndarray/ndarray.js';
+import { contiguousStrides, NDArray, sameShape, viewOf } from '../../ndarray/ndarray.js';
+import { ScratchArrays, wasmAddress } from '../../wasm/arrays.js';
 import { LogSoftmax, Softmax, SoftmaxGrad } from '../../tensor/nnet/softmax.js';
 import { reuseOrAllocate } from '../../tensor/runtime.js';
 import type { Thunk } from '../vm.js';
@@ -281,8 +282,10 @@ const COST = { softmax: 4 + opCost('exp'), log_softmax: 4 + opCost('exp'), softm
 
 /**
  * A thunk running a Softmax, LogSoftmax or SoftmaxGrad node in WASM when its
- * arrays are contiguous, of one float dtype and shape, and the axis is the
- * last; the op's perform otherwise. Null for other ops.
+ * arrays are of one float dtype and shape; the op's perform otherwise. Null
+ * for other ops. Contiguous arrays along their last axis are read in place;
+ * others (another axis, transposed or strided views) are copied with the
+ * axis last, computed, and the result copied back.
  */
 export function wasmSoftmaxThunk(node: Apply): Thunk | null {
   const op = node.op;
@@ -291,31 +294,53 @@ export function wasmSoftmaxThunk(node: Apply): Thunk | null {
   const axis = (op as Softmax | LogSoftmax | SoftmaxGrad).axis;
   const js: Thunk = (inputs, cells) => op.perform(node, inputs, cells);
   const staging = new Staging();
+  /** Rows [r0, r1) of `cols` elements at these byte addresses (inputs, then the output), over threads. */
+  const runRows = (dtype: Float, at: number[], rows: number, cols: number) => {
+    const mod = moduleFor(dtype);
+    const threads = rows * cols * COST[name] >= PARALLEL_MIN_WORK ? Math.min(threadCount(), rows) : 1;
+    const tasks: number[][] = [];
+    for (let t = 0; t < threads; t++) tasks.push([...at, Math.floor((rows * t) / threads), Math.floor((rows * (t + 1)) / threads), cols]);
+    if (tasks.length === 1) mod.exports[name]!(...tasks[0]!);
+    else runParallel(mod, name, tasks);
+  };
   return (inputs: readonly unknown[], cells: OutputCell[]) => {
     const arrays = inputs as readonly NDArray[];
     const x = arrays[arrays.length - 1]!;
     const dtype = x.dtype;
     const n = x.size;
-    if ((dtype !== 'float32' && dtype !== 'float64') || axis !== x.ndim - 1 || n === 0) return js(inputs, cells);
-    if (!arrays.every((a) => a.dtype === dtype && a.isContiguous() && a.shape.length === x.ndim && a.shape.every((d, i) => d === x.shape[i]))) {
-      return js(inputs, cells);
-    }
+    if ((dtype !== 'float32' && dtype !== 'float64') || axis < 0 || axis >= x.ndim || n === 0) return js(inputs, cells);
+    if (!arrays.every((a) => a.dtype === dtype && sameShape(a.shape, x.shape))) return js(inputs, cells);
     const { bytes } = LAYOUTS[dtype];
     if (!worthWasm(n, bytes, COST[name])) return js(inputs, cells);
     const out = reuseOrAllocate(cells[0]!, dtype, x.shape);
     const cols = x.shape[axis]!;
     const rows = n / cols;
-    const mod = moduleFor(dtype);
-    const threads = n * COST[name] >= PARALLEL_MIN_WORK ? Math.min(threadCount(), rows) : 1;
-    try {
-      const at = arrays.map((a, i) => staging.address(a, false, i));
-      at.push(staging.address(out, true, arrays.length));
-      const tasks: number[][] = [];
-      for (let t = 0; t < threads; t++) tasks.push([...at, Math.floor((rows * t) / threads), Math.floor((rows * (t + 1)) / threads), cols]);
-      if (tasks.length === 1) mod.exports[name]!(...tasks[0]!);
-      else runParallel(mod, name, tasks);
-    } finally {
-      staging.finish();
+    if (axis === x.ndim - 1 && arrays.every((a) => a.isContiguous())) {
+      try {
+        const at = arrays.map((a, i) => staging.address(a, false, i));
+        at.push(staging.address(out, true, arrays.length));
+        runRows(dtype, at, rows, cols);
+      } finally {
+        staging.finish();
+      }
+    } else {
+      // The axis moved last, everything contiguous in scratch memory; the result moved back into `out`.
+      const order = [...x.shape.keys()].filter((d) => d !== axis).concat(axis);
+      const back = order.map((_, d) => order.indexOf(d));
+      const moved = order.map((d) => x.shape[d]!);
+      const scratch = new ScratchArrays();
+      try {
+        const bufs = arrays.map((a) => {
+          const buf = scratch.alloc(dtype, n);
+          a.transpose(order).copyTo(buf);
+          return buf;
+        });
+        const result = scratch.alloc(dtype, n);
+        runRows(dtype, [...bufs, result].map(wasmAddress), rows, cols);
+        viewOf(result, dtype, moved, contiguousStrides(moved), 0).transpose(back).copyTo(out.data.subarray(out.offset));
+      } finally {
+        scratch.release();
+      }
     }
     runs++;
     cells[0]!.value = out;

@@ -17,7 +17,7 @@ import { mulDivRewrites } from './mulDiv.js';
 import { ifelseRewrites } from './ifelse.js';
 import { scanHoistInvariants, scanKeepLast, scanPruneOutputs } from './scan.js';
 import { nnetStabilizations } from './nnet.js';
-import { scanPushOutAccumulatedDots, scanPushOutSeqDots } from './scanPushOut.js';
+import { scanForwardSequences, scanPushOutAccumulatedDots, scanPushOutSeqDots } from './scanPushOut.js';
 
 const merge = (name: string): GraphPass => ({ name, apply: mergeDuplicates });
 
@@ -29,6 +29,7 @@ for (const rw of [...fillRewrites, ...mulDivRewrites]) rewriteDB.registerNode(rw
 for (const rw of ifelseRewrites) rewriteDB.registerNode(rw, 'canonicalize', ['fast_run', 'fast_compile', 'ifelse']);
 rewriteDB.registerNode(scanHoistInvariants, 'canonicalize', ['fast_run', 'scan']);
 rewriteDB.registerNode(scanPushOutSeqDots, 'canonicalize', ['fast_run', 'scan']);
+rewriteDB.registerNode(scanForwardSequences, 'canonicalize', ['fast_run', 'scan']);
 rewriteDB.registerNode(shapeFromInferShape, 'canonicalize');
 rewriteDB.registerNode(staticShapeI, 'canonicalize');
 for (const rw of stabilizations) rewriteDB.registerNode(rw, 'stabilize', ['fast_run', 'stable']);

@@ -15,6 +15,8 @@
  *   becomes one product after the loop, since Σ_t P[t]·Q[t] is
  *   [P[0] … P[n-1]]·[Q[0]; …; Q[n-1]]. P and Q come from the sequences, or
  *   the loop returns them as per-step outputs.
+ * - scanForwardSequences: a per-step output that is a sequence entry as
+ *   read is a slice of that sequence.
  *
  * Both leave loops stopped by `until` and loops running backwards alone
  * (their steps do not line up with the sequences' entries), and loops with
@@ -30,7 +32,7 @@ import { Dot } from '../tensor/dot.js';
 import { Elemwise } from '../tensor/elemwise.js';
 import { add, mul } from '../tensor/math.js';
 import { tensordot } from '../tensor/products.js';
-import { reshape } from '../tensor/reshape.js';
+import { reshape, specifyShape } from '../tensor/reshape.js';
 import { shapeI } from '../tensor/shape.js';
 import { at, slice } from '../tensor/subtensor.js';
 import { TensorType } from '../tensor/type.js';
@@ -83,7 +85,8 @@ class StepValues {
   private stack(v: Variable): TensorVariable | null {
     const tap = this.taps.get(v);
     if (tap !== undefined) {
-      // Step t reads entry t + start: all n steps read entries start .. start + n - 1.
+      // Step t reads entry t + start: all n steps read entries start .. start + n - 1. (A sequence too
+      // short for the loop gives a shorter slice; the loop itself, still reading the sequence, reports it.)
       const seq = this.node.inputs[1 + tap.seq] as TensorVariable;
       const n = this.node.inputs[0] as TensorVariable;
       return at(seq, slice(tap.start, tap.start === 0 ? n : add(n, tap.start)));
@@ -160,6 +163,33 @@ export const scanPushOutSeqDots = nodeRewriter('scanPushOutSeqDots', (node) => {
     node.trace,
   );
   return replacement.outputs;
+});
+
+/**
+ * Per-step outputs that are a sequence's entries as read (what a map whose
+ * product moved out of it is left returning) are the sequence itself: a
+ * slice of it replaces them, and the loop drops them (scanPruneOutputs) or
+ * disappears when nothing else of it is read.
+ */
+export const scanForwardSequences = nodeRewriter('scanForwardSequences', (node) => {
+  if (!(node.op instanceof Scan) || !pushable(node.op)) return null;
+  const scanNode = node as Apply<Scan>;
+  const { spec } = scanNode.op;
+  const nRec = spec.outputTaps.length;
+  const values = new StepValues(scanNode);
+  let changed = false;
+  const replacements = node.outputs.map((o, k) => {
+    if (k < nRec || k >= nRec + spec.nPerStep) return null;
+    const v = scanNode.op.innerOutput('perStep', k - nRec);
+    const stacked = v.owner === null ? values.stacked(v) : null;
+    if (stacked === null) return null;
+    // The loop may go away: the slice itself must have n entries, or a too short sequence would pass unnoticed.
+    const s = specifyShape(stacked, [node.inputs[0] as TensorVariable, ...stacked.type.shape.slice(1).map(() => null)]);
+    if (!s.type.equals(o.type)) return null;
+    changed = true;
+    return s;
+  });
+  return changed ? replacements : null;
 });
 
 /** The inner values that change from step to step: those computed from a sequence or recurrent tap. */

@@ -11,7 +11,7 @@ import type { NDArray } from '../../src/ndarray/ndarray.js';
 import { expectAllClose } from '../helpers/allclose.js';
 
 const T = th.tensor;
-const PUSH_OUT = ['scanPushOutSeqDots', 'scanPushOutAccumulatedDots'];
+const PUSH_OUT = ['scanPushOutSeqDots', 'scanPushOutAccumulatedDots', 'scanForwardSequences'];
 const without = () => new th.Mode({ excluding: PUSH_OUT });
 
 type Compiled = { maker: { fgraph: { applyNodes: Set<Apply> } } };
@@ -99,6 +99,37 @@ describe('scanPushOutSeqDots', () => {
     const [stopped] = th.scan({ fn: (x, y, u) => { const z = y.add(T.dot(x, u)); return [z, th.until(z.sum().gt(1))]; }, sequences: xs, outputsInfo: T.constant(th.zeros([2])), nonSequences: U });
     const f = expectSameAsWithout([xs, U], [one(back), one(stopped)], [values([5, 3], 11), values([3, 2], 12)]);
     expect(innerProducts(f)).toHaveLength(2);
+  });
+});
+
+describe('scanForwardSequences', () => {
+  it('a map of a product by an invariant becomes one product, with no loop left', () => {
+    const xs = T.dmatrix('xs');
+    const U = T.dmatrix('U');
+    const [ys] = th.map((x, u) => T.dot(x, u), xs, U);
+    const f = expectSameAsWithout([xs, U], [one(ys)], [values([5, 3], 30), values([3, 4], 31)]);
+    expect(scansOf(f)).toHaveLength(0);
+  });
+
+  it('returns the entries the taps read, checked to cover every step', () => {
+    const xs = T.dvector('xs');
+    const n = T.lscalar('n');
+    const [pair] = th.scan({ fn: (a, b) => [a, b], sequences: { input: xs, taps: [-1, 2] }, nSteps: n });
+    const f = th.function([xs, n], pair as TensorVariable[]);
+    expect(scansOf(f as unknown as Compiled)).toHaveLength(0);
+    const [p, q] = f([0, 1, 2, 3, 4, 5, 6], 4) as NDArray[];
+    expect(p!.toArray()).toEqual([0, 1, 2, 3]);
+    expect(q!.toArray()).toEqual([3, 4, 5, 6]);
+    // 5 steps need 8 entries: an error, as the loop would have raised, not a shorter result.
+    expect(() => f([0, 1, 2, 3, 4, 5, 6], 5)).toThrow(/expected shape \(5,\), got \(4,\)/);
+  });
+
+  it('keeps the loop for what it still computes', () => {
+    const xs = T.dvector('xs');
+    const [both] = th.scan({ fn: (x, acc) => [x, acc.add(x)], sequences: xs, outputsInfo: [null, T.constant(0, null, 'float64')] });
+    const f = expectSameAsWithout([xs], both as TensorVariable[], [values([6], 32)]);
+    expect(scansOf(f)).toHaveLength(1);
+    expect(scansOf(f)[0]!.spec.nPerStep).toBe(0);
   });
 });
 

@@ -26,7 +26,7 @@
 import type { Allocator } from '../ndarray/allocator.js';
 import { heapAllocator } from '../ndarray/allocator.js';
 import { dtypeInfo, type DType, type TypedArray } from '../ndarray/dtype.js';
-import { heapAlloc, heapBlockSize, heapFree } from './heap.js';
+import { heapAlloc, heapBlockSize, heapFree, heapTop } from './heap.js';
 import { memoryBuffer } from './memory.js';
 import { config } from '../config.js';
 import { setFlagsFromString } from 'node:v8';
@@ -130,9 +130,11 @@ export function allocateShared(dtype: DType, size: number, zeroed: boolean): Typ
     warnOverBudget();
     return heapAllocator.allocate(dtype, size);
   }
+  const fresh = heapTop();
   const offset = heapAlloc(bytes);
   const data = memoryView(dtype, offset, size);
-  if (zeroed) data.fill(0);
+  // A block carved at the top is new memory, zero already: filling it would only touch its pages early.
+  if (zeroed && offset < fresh) data.fill(0);
   outstanding += heapBlockSize(offset);
   registry.register(data, offset, data);
   return data;

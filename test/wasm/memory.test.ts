@@ -34,6 +34,36 @@ describe('block heap', () => {
     expect(() => heapAlloc(-1)).toThrow(RangeError);
   });
 
+  it('splits a larger free block before growing: memory already used serves other sizes', () => {
+    const big = heapAlloc(3_000_000);
+    const bigSize = heapBlockSize(big);
+    heapFree(big);
+    const before = heapStats();
+    // A smaller class with no free block of its own: cut from the front of the big one.
+    const small = heapAlloc(1_000_000);
+    expect(small).toBe(big);
+    expect(heapBlockSize(small)).toBe(sizeClass(1_000_000));
+    // The rest is a free block too: requests fit in it without growing the heap.
+    const rest = heapAlloc(bigSize - sizeClass(1_000_000) - 64 * 1024);
+    expect(rest).toBe(big + sizeClass(1_000_000));
+    expect(heapStats().top).toBe(before.top);
+    expect(heapStats().free).toBe(before.free - heapBlockSize(small) - heapBlockSize(rest));
+    heapFree(small);
+    heapFree(rest);
+    expect(heapStats().free).toBe(before.free);
+  });
+
+  it('zero-fills arrays from reused blocks and from fresh memory alike', () => {
+    const dirty = allocateShared('float64', 20_000, true);
+    dirty.fill(7);
+    releaseStorage(dirty);
+    for (const size of [20_000, 5_000, 60_000]) {
+      const a = allocateShared('float64', size, true);
+      expect(a.every((v) => v === 0)).toBe(true);
+      releaseStorage(a);
+    }
+  });
+
   it('knows the class size of live blocks only, and never frees an offset inside a block', () => {
     const a = heapAlloc(5_000);
     expect(heapBlockSize(a)).toBe(sizeClass(5_000));

@@ -74,10 +74,11 @@ export function buildGemmModule(features: WasmFeatures, blocking: GemmBlockings 
     const b = blocking[kind.name];
     checkBlocking(kind, b);
     const kernel = emitMicroKernel(mb, kind, b, fma);
+    const shortKernels = Array.from({ length: b.mr - 1 }, (_, r) => emitMicroKernel(mb, kind, b, fma, r + 1));
     const packA = emitPack(mb, `pack_a_${kind.name}`, kind, b.mr);
     const packB = emitPack(mb, `pack_b_${kind.name}`, kind, b.nr);
     const edge = emitEdgeCopy(mb, kind, b);
-    emitGemm(mb, kind, b, { kernel, packA, packB, edge });
+    emitGemm(mb, kind, b, { kernel, shortKernels, packA, packB, edge });
     emitGemv(mb, kind, fma);
   }
   return mb.encode();

@@ -15,6 +15,8 @@ import type { GemmBlocking } from './blocking.js';
 /** Function indices of the pieces the driver calls. */
 export interface GemmParts {
   readonly kernel: number;
+  /** Kernels for the first r rows of a panel, r = 1 .. MR-1 (index r - 1). */
+  readonly shortKernels: readonly number[];
   readonly packA: number;
   readonly packB: number;
   readonly edge: number;
@@ -116,8 +118,20 @@ export function emitGemm(mb: ModuleBuilder, kind: FloatKind, b: GemmBlocking, pa
             c.get(packA).get(ir).get(kcLen).op('i32.mul').i32(E).op('i32.mul').op('i32.add').set(panelA);
             c.get(cAddr).get(ic).get(ir).op('i32.add').get(ldcBytes).op('i32.mul').op('i32.add');
             c.get(jc).get(jr).op('i32.add').i32(E).op('i32.mul').op('i32.add').set(tileC);
-            c.get(mr).i32(b.mr).op('i32.eq').get(nr).i32(b.nr).op('i32.eq').op('i32.and').if_();
-            c.get(panelA).get(panelB).get(kcLen).get(tileC).get(ldcBytes).get(accumulate).call(parts.kernel);
+            c.get(nr).i32(b.nr).op('i32.eq').if_();
+            // Whole columns: a kernel of exactly the panel's rows writes C directly.
+            const byRows = (r: number) => {
+              if (r === 1) {
+                c.get(panelA).get(panelB).get(kcLen).get(tileC).get(ldcBytes).get(accumulate).call(b.mr === 1 ? parts.kernel : parts.shortKernels[0]!);
+                return;
+              }
+              c.get(mr).i32(r).op('i32.eq').if_();
+              c.get(panelA).get(panelB).get(kcLen).get(tileC).get(ldcBytes).get(accumulate).call(r === b.mr ? parts.kernel : parts.shortKernels[r - 1]!);
+              c.else_();
+              byRows(r - 1);
+              c.end();
+            };
+            byRows(b.mr);
             c.else_();
             c.get(panelA).get(panelB).get(kcLen).get(scratch).i32(b.nr * E).i32(0).call(parts.kernel);
             c.get(scratch).get(tileC).get(ldcBytes).get(mr).get(nr).get(accumulate).call(parts.edge);

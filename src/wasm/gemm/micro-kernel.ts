@@ -16,14 +16,18 @@ import type { GemmBlocking } from './blocking.js';
 /**
  * Adds `kernel_<dtype>(pa, pb, kc, c, ldcBytes, accumulate)`: C tile at byte
  * address c (rows ldcBytes apart) = tile, or += tile when accumulate ≠ 0.
+ * With `rows` < MR, `kernel_<dtype>_<rows>` computes only the first `rows`
+ * rows of the panel (the last panel of A when MR does not divide m), each
+ * exactly as the full kernel computes it.
  */
-export function emitMicroKernel(mb: ModuleBuilder, kind: FloatKind, b: GemmBlocking, fma: boolean): number {
-  const { code: c, index } = mb.func(`kernel_${kind.name}`, ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], [], false);
+export function emitMicroKernel(mb: ModuleBuilder, kind: FloatKind, b: GemmBlocking, fma: boolean, rows = b.mr): number {
+  const name = rows === b.mr ? `kernel_${kind.name}` : `kernel_${kind.name}_${rows}`;
+  const { code: c, index } = mb.func(name, ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], [], false);
   const [pa, pb, kc, cAddr, ldcBytes, accumulate] = c.params as [Local, Local, Local, Local, Local, Local];
   const vectors = b.nr / kind.lanes;
   // Locals start at zero, so the accumulators need no clearing.
   const acc: Local[][] = [];
-  for (let r = 0; r < b.mr; r++) acc.push(Array.from({ length: vectors }, () => c.local('v128')));
+  for (let r = 0; r < rows; r++) acc.push(Array.from({ length: vectors }, () => c.local('v128')));
   const bv = Array.from({ length: vectors }, () => c.local('v128'));
   const av = c.local('v128');
   const groups = c.local('i32');
@@ -33,7 +37,7 @@ export function emitMicroKernel(mb: ModuleBuilder, kind: FloatKind, b: GemmBlock
   // One k step at offset `u` steps from the panel pointers.
   const step = (u: number) => {
     for (let v = 0; v < vectors; v++) c.get(pb).mem('v128.load', u * bStep + 16 * v, 0).set(bv[v]!);
-    for (let r = 0; r < b.mr; r++) {
+    for (let r = 0; r < rows; r++) {
       c.get(pa).mem(kind.splatLoad, u * aStep + r * kind.bytes, 0).set(av);
       for (let v = 0; v < vectors; v++) {
         vectorMulAdd(c, kind, fma, acc[r]![v]!, () => c.get(av), () => c.get(bv[v]!));
@@ -69,16 +73,16 @@ export function emitMicroKernel(mb: ModuleBuilder, kind: FloatKind, b: GemmBlock
   const row = c.local('i32');
   c.get(cAddr).set(row);
   c.get(accumulate).if_();
-  for (let r = 0; r < b.mr; r++) {
+  for (let r = 0; r < rows; r++) {
     for (let v = 0; v < vectors; v++) {
       c.get(row).get(row).mem('v128.load', 16 * v, 0).get(acc[r]![v]!).op(kind.vadd).mem('v128.store', 16 * v, 0);
     }
-    if (r + 1 < b.mr) c.get(row).get(ldcBytes).op('i32.add').set(row);
+    if (r + 1 < rows) c.get(row).get(ldcBytes).op('i32.add').set(row);
   }
   c.else_();
-  for (let r = 0; r < b.mr; r++) {
+  for (let r = 0; r < rows; r++) {
     for (let v = 0; v < vectors; v++) c.get(row).get(acc[r]![v]!).mem('v128.store', 16 * v, 0);
-    if (r + 1 < b.mr) c.get(row).get(ldcBytes).op('i32.add').set(row);
+    if (r + 1 < rows) c.get(row).get(ldcBytes).op('i32.add').set(row);
   }
   c.end();
   return index;

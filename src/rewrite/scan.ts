@@ -23,9 +23,14 @@ import { Scan, delays, type ScanSpec } from '../scan/scanOp.js';
 import { Subtensor, type IndexEntry } from '../tensor/subtensor.js';
 import { nodeRewriter, type GraphPass } from './rewriter.js';
 
+/** The number of inner inputs that are sequence taps (the recurrent taps follow). */
+export function seqTapInputs(spec: ScanSpec): number {
+  return spec.seqTaps.reduce((n, t) => n + t.length, 0);
+}
+
 /** The number of inner inputs that are sequence and recurrent taps (the non-sequences follow). */
 export function tapInputs(spec: ScanSpec): number {
-  return spec.seqTaps.reduce((n, t) => n + t.length, 0) + spec.outputTaps.reduce((n, t) => n + t.length, 0);
+  return seqTapInputs(spec) + spec.outputTaps.reduce((n, t) => n + t.length, 0);
 }
 
 export const scanHoistInvariants = nodeRewriter('scanHoistInvariants', (node) => {

@@ -38,7 +38,7 @@ import { at, slice } from '../tensor/subtensor.js';
 import { TensorType } from '../tensor/type.js';
 import { TensorVariable } from '../tensor/variable.js';
 import { nodeRewriter, type GraphPass } from './rewriter.js';
-import { lastEntryReaders, tapInputs } from './scan.js';
+import { lastEntryReaders, seqTapInputs, tapInputs } from './scan.js';
 
 /** Whether the rewrites here may reorder a loop's work: every step runs, in sequence order, computing everything. */
 function pushable(op: Scan): boolean {
@@ -152,7 +152,7 @@ export const scanPushOutSeqDots = nodeRewriter('scanPushOutSeqDots', (node) => {
   // Each moved product enters the body as a new sequence, read at tap 0.
   const entries = moved.map(({ inner: v }) => v.type.makeVariable(v.name));
   const body = cloneGraph(inner.outputs, { replace: new Map(moved.map(({ inner: v }, k) => [v, entries[k]!])) }).outputs;
-  const nSeqTaps = spec.seqTaps.reduce((s, t) => s + t.length, 0);
+  const nSeqTaps = seqTapInputs(spec);
   const inputs = [...inner.inputs.slice(0, nSeqTaps), ...entries, ...inner.inputs.slice(nSeqTaps)];
   const newSpec: ScanSpec = { ...spec, seqTaps: [...spec.seqTaps, ...moved.map(() => [0])] };
   const nSeqs = spec.seqTaps.length;
@@ -203,7 +203,7 @@ function stepDependent(op: Scan): Set<Variable> {
 function accumulatedDot(op: Scan, j: number): { acc: Variable; p: Variable; q: Variable } | null {
   const { spec, inner } = op;
   if (spec.outputTaps[j]!.length !== 1 || spec.outputTaps[j]![0] !== -1) return null;
-  const nSeqTaps = spec.seqTaps.reduce((s, t) => s + t.length, 0);
+  const nSeqTaps = seqTapInputs(spec);
   const acc = inner.inputs[nSeqTaps + spec.outputTaps.slice(0, j).reduce((s, t) => s + t.length, 0)]!;
   const update = op.innerOutput('recurrent', j);
   const sum = update.owner;

@@ -11,6 +11,7 @@ import { allocateShared, memoryView, outstandingBytes, releaseStorage, wasmAddre
 import { ModuleBuilder } from '../../src/wasm/module.js';
 import { runParallel, shareModule, takenBackCount, threadsReady, waitForPickups, workerTaskCount } from '../../src/wasm/threads.js';
 import type { TensorVariable } from '../../src/tensor/variable.js';
+import { xorshift32 } from '../helpers/assertions.js';
 
 const T = th.tensor;
 
@@ -34,23 +35,63 @@ describe('block heap', () => {
     expect(() => heapAlloc(-1)).toThrow(RangeError);
   });
 
-  it('splits a larger free block before growing: memory already used serves other sizes', () => {
+  it('serves other sizes from freed memory, splitting blocks and merging them back, before growing', () => {
     const big = heapAlloc(3_000_000);
-    const bigSize = heapBlockSize(big);
     heapFree(big);
     const before = heapStats();
-    // A smaller class with no free block of its own: cut from the front of the big one.
     const small = heapAlloc(1_000_000);
-    expect(small).toBe(big);
-    expect(heapBlockSize(small)).toBe(sizeClass(1_000_000));
-    // The rest is a free block too: requests fit in it without growing the heap.
-    const rest = heapAlloc(bigSize - sizeClass(1_000_000) - 64 * 1024);
-    expect(rest).toBe(big + sizeClass(1_000_000));
+    const rest = heapAlloc(1_500_000);
     expect(heapStats().top).toBe(before.top);
-    expect(heapStats().free).toBe(before.free - heapBlockSize(small) - heapBlockSize(rest));
+    expect(heapBlockSize(small)).toBe(sizeClass(1_000_000));
+    expect(small + heapBlockSize(small) <= rest || rest + heapBlockSize(rest) <= small).toBe(true);
     heapFree(small);
     heapFree(rest);
+    // The pieces merged: the first size fits again without growing the heap.
+    const again = heapAlloc(3_000_000);
+    expect(heapStats().top).toBe(before.top);
+    heapFree(again);
     expect(heapStats().free).toBe(before.free);
+  });
+
+  it('keeps the heap flat when shapes alternate (a smaller last batch each epoch)', () => {
+    const epoch = (bytes: number) => {
+      const blocks = Array.from({ length: 6 }, () => heapAlloc(bytes));
+      for (const b of blocks) heapFree(b);
+    };
+    epoch(2_400_000);
+    epoch(700_000);
+    const top = heapStats().top;
+    for (let e = 0; e < 30; e++) {
+      epoch(2_400_000);
+      epoch(700_000 + (e % 3) * 100_000);
+    }
+    expect(heapStats().top).toBe(top);
+  });
+
+  it('never hands out overlapping blocks, under random allocation and freeing', () => {
+    const next = xorshift32(77);
+    const held: { at: number; size: number }[] = [];
+    const overlaps = (a: { at: number; size: number }) => held.some((b) => a.at < b.at + b.size && b.at < a.at + a.size);
+    const start = heapStats();
+    let peak = 0;
+    for (let op = 0; op < 3000; op++) {
+      if (held.length > 0 && next() < 0.45) {
+        const [gone] = held.splice(Math.floor(next() * held.length), 1);
+        heapFree(gone!.at);
+      } else {
+        const bytes = Math.floor(64 * 2 ** (next() * 14));
+        const at = heapAlloc(bytes);
+        const block = { at, size: heapBlockSize(at) };
+        expect(block.size).toBeGreaterThanOrEqual(bytes);
+        expect(overlaps(block)).toBe(false);
+        held.push(block);
+      }
+      peak = Math.max(peak, held.reduce((s, b) => s + b.size, 0));
+    }
+    for (const b of held) heapFree(b.at);
+    expect(heapStats().live).toBe(start.live);
+    // Merging keeps fragmentation in check: the heap grew by less than twice the most held at once.
+    expect(heapStats().top - start.top).toBeLessThan(2 * peak);
   });
 
   it('zero-fills arrays from reused blocks and from fresh memory alike', () => {

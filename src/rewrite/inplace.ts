@@ -35,6 +35,7 @@ import { isFloat } from '../ndarray/dtype.js';
 import { Elemwise } from '../tensor/elemwise.js';
 import { FusedElemwise } from '../tensor/fused.js';
 import { IncSubtensor } from '../tensor/subtensor.js';
+import { AdvancedIncSubtensor } from '../tensor/advancedSubtensor.js';
 import { Gemm, Gemv, Ger } from '../tensor/blas.js';
 import type { TensorType } from '../tensor/type.js';
 import type { GraphPass } from './rewriter.js';
@@ -176,7 +177,8 @@ export const inplaceElemwise: GraphPass = {
 };
 
 /**
- * IncSubtensor (set or inc of a region) writing into its x when x is an
+ * IncSubtensor and AdvancedIncSubtensor (set or inc of a region, or of
+ * the entries an index array picks) writing into its x when x is an
  * intermediate value only it reads and whose buffer its producer owns (not
  * a view) — gradients of indexing are `incSubtensor(zeros, g)`, and the
  * zeros need not be copied.
@@ -187,12 +189,13 @@ export const inplaceIncSubtensor: GraphPass = {
     let changed = 0;
     for (const node of fgraph.toposort()) {
       const op = node.op;
-      if (!(op instanceof IncSubtensor) || op.inplace) continue;
+      if (!(op instanceof IncSubtensor || op instanceof AdvancedIncSubtensor) || op.inplace) continue;
       const x = node.inputs[0]!;
       if (x.owner === null || x.owner.op.viewMap[x.index] !== undefined || Object.keys(x.owner.op.destroyMap).length > 0) continue;
       const clients = fgraph.clients(x);
       if (clients.length !== 1 || clients[0]!.node !== node || clients[0]!.index !== 0) continue;
-      const replacement = new Apply(new IncSubtensor(op.entries, op.set, true), node.inputs, node.outputs.map((o) => o.type), node.trace);
+      const inplaceOp = op instanceof IncSubtensor ? new IncSubtensor(op.entries, op.set, true) : new AdvancedIncSubtensor(op.entries, op.set, true);
+      const replacement = new Apply(inplaceOp, node.inputs, node.outputs.map((o) => o.type), node.trace);
       fgraph.replace(node.outputs[0]!, replacement.outputs[0]!, 'inplaceIncSubtensor');
       changed++;
     }

@@ -64,13 +64,19 @@ function broadcastShapes(shapes: readonly (readonly (number | null)[])[]): (numb
   return out;
 }
 
-/** What an index selects: the result's shape, and the storage offset in x of each result element (row-major). */
+/**
+ * What an index selects: the result's shape, and where in x's storage each
+ * run of `run` result elements starts (row-major). A run is the whole last
+ * axis when that axis is a basic one over adjacent elements (the rows an
+ * embedding lookup picks), else a single element.
+ */
 interface Plan {
   shape: number[];
+  run: number;
   offsets: Float64Array;
 }
 
-/** Enumerates the storage offsets in `x` of the selected entries, and the result's shape. */
+/** Enumerates the storage offsets in `x` of the selected runs, and the result's shape. */
 function plan(node: Apply, entries: readonly AdvancedEntry[], x: NDArray, values: readonly NDArray[]): Plan {
   let k = 0;
   const scalar = (p: number | null | 'sym'): number | null => {
@@ -143,37 +149,55 @@ function plan(node: Apply, entries: readonly AdvancedEntry[], x: NDArray, values
   });
   const shape = outAxes.map((a) => (a.kind === 'basic' ? a.r.count : a.kind === 'new' ? 1 : Bshape[a.dim]!));
   // Each advanced index broadcast to B, checked and turned into a storage step along its axis.
+  const bSize = Bshape.reduce((p, d) => p * d, 1);
   const bIndex = advs.map((a) => {
     const len = x.shape[a.axis]!;
-    const spread = a.index.broadcastTo(Bshape);
-    const steps = new Float64Array(spread.size);
-    spread.forEachIndex((s, n) => {
-      const i = Number(spread.data[s]);
+    const stride = x.strides[a.axis]!;
+    const spread = a.index.broadcastTo(Bshape).copy();
+    const src = spread.data;
+    const steps = new Float64Array(bSize);
+    for (let n = 0; n < bSize; n++) {
+      const i = Number(src[n]);
       if (!(i >= -len && i < len)) throw nodeError(node, `index ${i} is out of range for axis ${a.axis} with length ${len}`);
-      steps[n] = (i < 0 ? i + len : i) * x.strides[a.axis]!;
-    });
+      steps[n] = (i < 0 ? i + len : i) * stride;
+    }
     return steps;
   });
+  // Per output axis: how far one step moves in x's storage (basic axes) and in B's row-major order (B axes).
+  const nd = shape.length;
+  const storageStep = new Float64Array(nd);
+  const bStep = new Float64Array(nd);
+  let base = x.offset;
+  outAxes.forEach((a, ax) => {
+    if (a.kind === 'basic') {
+      storageStep[ax] = a.r.step * x.strides[a.r.axis]!;
+      base += a.r.start * x.strides[a.r.axis]!;
+    } else if (a.kind === 'B') {
+      bStep[ax] = Bshape.slice(a.dim + 1).reduce((p, d) => p * d, 1);
+    }
+  });
   const size = shape.reduce((p, d) => p * d, 1);
-  const offsets = new Float64Array(size);
-  const bSize = Bshape.reduce((p, d) => p * d, 1);
-  const counter = new Array<number>(shape.length).fill(0);
-  for (let n = 0; n < size; n++) {
-    let at = x.offset;
-    let b = 0; // row-major position within B
-    outAxes.forEach((a, ax) => {
-      const i = counter[ax]!;
-      if (a.kind === 'basic') at += (a.r.start + i * a.r.step) * x.strides[a.r.axis]!;
-      else if (a.kind === 'B') b = b * Bshape[a.dim]! + i;
-    });
-    if (bSize > 0) for (const steps of bIndex) at += steps[b]!;
-    offsets[n] = at;
-    for (let ax = shape.length - 1; ax >= 0; ax--) {
+  const last = outAxes[nd - 1];
+  const run = last !== undefined && last.kind === 'basic' && storageStep[nd - 1] === 1 && size > 0 ? shape[nd - 1]! : 1;
+  const walked = run > 1 ? nd - 1 : nd;
+  const offsets = new Float64Array(size / run);
+  const counter = new Array<number>(walked).fill(0);
+  let at = base;
+  let b = 0;
+  for (let n = 0; n < offsets.length; n++) {
+    let o = at;
+    if (bSize > 0) for (let k = 0; k < bIndex.length; k++) o += bIndex[k]![b]!;
+    offsets[n] = o;
+    for (let ax = walked - 1; ax >= 0; ax--) {
+      at += storageStep[ax]!;
+      b += bStep[ax]!;
       if (++counter[ax]! < shape[ax]!) break;
+      at -= storageStep[ax]! * shape[ax]!;
+      b -= bStep[ax]! * shape[ax]!;
       counter[ax] = 0;
     }
   }
-  return { shape, offsets };
+  return { shape, run, offsets };
 }
 
 /** The static shape of the result (null where it depends on run-time values). */
@@ -300,9 +324,11 @@ export class AdvancedSubtensor extends Op {
 
   override perform(node: Apply, inputs: readonly unknown[], outputs: OutputCell[]): void {
     const x = inputs[0] as NDArray;
-    const { shape, offsets } = plan(node, this.entries, x, inputs.slice(1) as NDArray[]);
+    const { shape, run, offsets } = plan(node, this.entries, x, inputs.slice(1) as NDArray[]);
     const out = NDArray.empty(x.dtype, shape);
-    for (let n = 0; n < offsets.length; n++) out.data[n] = x.data[offsets[n]!]!;
+    const [src, dst] = [x.data, out.data];
+    if (run > 1) for (let n = 0; n < offsets.length; n++) dst.set(src.subarray(offsets[n]!, offsets[n]! + run) as never, n * run);
+    else for (let n = 0; n < offsets.length; n++) dst[n] = src[offsets[n]!]!;
     outputs[0]!.value = out;
   }
 
@@ -322,16 +348,23 @@ export class AdvancedSubtensor extends Op {
 }
 
 export class AdvancedIncSubtensor extends Op {
-  override readonly props = ['entries', 'set'];
+  override readonly props = ['entries', 'set', 'inplace'];
+  override readonly destroyMap: Readonly<Record<number, readonly number[]>>;
+  /** Writes into x's own buffer (set by the in-place rewrite when nothing else reads x). */
+  readonly inplace: boolean;
+
   constructor(
     readonly entries: readonly AdvancedEntry[],
     readonly set: boolean,
+    inplace = false,
   ) {
     super();
+    this.inplace = inplace;
+    this.destroyMap = inplace ? { 0: [0] } : {};
   }
 
   override toString(): string {
-    return `${this.set ? 'AdvancedSetSubtensor' : 'AdvancedIncSubtensor'}{${entryText(this.entries)}}`;
+    return `${this.set ? 'AdvancedSetSubtensor' : 'AdvancedIncSubtensor'}{${entryText(this.entries)}${this.inplace ? ', inplace' : ''}}`;
   }
 
   override makeNode(x: Variable, y: Variable, ...index: Variable[]): Apply<this> {
@@ -346,8 +379,8 @@ export class AdvancedIncSubtensor extends Op {
   override perform(node: Apply, inputs: readonly unknown[], outputs: OutputCell[]): void {
     const x = inputs[0] as NDArray;
     const y = inputs[1] as NDArray;
-    const out = x.copy();
-    const { shape, offsets } = plan(node, this.entries, out, inputs.slice(2) as NDArray[]);
+    const out = this.inplace ? x : x.copy();
+    const { shape, run, offsets } = plan(node, this.entries, out, inputs.slice(2) as NDArray[]);
     let yb: NDArray;
     try {
       yb = y.broadcastTo(shape);
@@ -356,10 +389,13 @@ export class AdvancedIncSubtensor extends Op {
     }
     const convert = storeConverter(out.dtype);
     const dst = out.data;
-    yb.forEachIndex((s, n) => {
+    const src = yb.copy().data;
+    // Run by run, in order: a row picked twice is added (or set) twice, as Theano's inc_subtensor does.
+    for (let n = 0, k = 0; n < offsets.length; n++) {
       const at = offsets[n]!;
-      dst[at] = this.set ? yb.data[s]! : convert(Number(dst[at]) + Number(yb.data[s]));
-    });
+      if (this.set) for (let j = 0; j < run; j++, k++) dst[at + j] = src[k]!;
+      else for (let j = 0; j < run; j++, k++) dst[at + j] = convert(Number(dst[at + j]) + Number(src[k]));
+    }
     outputs[0]!.value = out;
   }
 

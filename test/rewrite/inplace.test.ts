@@ -361,6 +361,25 @@ describe('in-place IncSubtensor', () => {
     expect(f([[1, 2, 3], [4, 5, 6]]).toArray()).toEqual([[0, 0, 0], [1, 0, 1]]);
   });
 
+  it('a gradient of index arrays (an embedding lookup) scatters into its zeros in place, repeated rows summed', () => {
+    const W = th.tensor.dmatrix('W');
+    const idx = th.tensor.lvector('idx');
+    const g = th.tensor.grad(W.at(idx).mul(W.at(idx)).sum(), W);
+    const f = th.function([W, idx], g, { mode: new th.Mode({ debug: true }) });
+    const inc = [...f.maker.fgraph.applyNodes].find((n) => n.op instanceof th.tensor.AdvancedIncSubtensor)!;
+    expect((inc.op as th.tensor.AdvancedIncSubtensor).inplace).toBe(true);
+    const w = [[1, 2], [3, 4], [5, 6]];
+    const want = [[0, 0], [12, 16], [10, 12]]; // row 1 picked twice: 2·2·w[1]; row 2 once: 2·w[2]
+    expect(f(w, [1, 2, 1]).toArray()).toEqual(want);
+    expect(f(w, [1, 2, 1]).toArray()).toEqual(want);
+    // An input is never the buffer written: x itself stays as given.
+    const x = th.tensor.dvector('x');
+    const h = th.function([x, idx], th.tensor.incSubtensor(x.at(idx), 1));
+    const data = th.array([1, 2, 3]);
+    expect(h(data, [0, 0, 2]).toArray()).toEqual([3, 2, 4]);
+    expect(data.toArray()).toEqual([1, 2, 3]);
+  });
+
   it('never overwrites an input, a value read elsewhere, or a view', () => {
     const x = th.tensor.dvector('x');
     const f = th.function([x], th.tensor.setSubtensor(x.at(0), 5));

@@ -73,19 +73,22 @@ export class ArgReduce extends Op {
     // Kept axes first, then the reduced ones: each output folds one consecutive run.
     const view = x.transpose([...kept, ...this.axes]);
     const run = this.axes.reduce((n, a) => n * x.shape[a]!, 1);
-    const better = this.kind === 'max' ? (v: number, best: number) => v > best : (v: number, best: number) => v < best;
-    const src = x.data;
-    let best = 0;
-    let bestAt = 0;
-    view.forEachIndex((i, k) => {
-      const j = k % run;
-      const v = src[i]!;
-      if (j === 0 || (!Number.isNaN(best) && (Number.isNaN(v) || better(v, best)))) {
-        best = v;
-        bestAt = j;
+    // The runs in row-major order (x's own storage when the view is contiguous, else a copy).
+    const src = view.isContiguous() ? view.data.subarray(view.offset, view.offset + view.size) : view.copy().data;
+    const sign = this.kind === 'max' ? 1 : -1;
+    for (let r = 0, at = 0; at < src.length; r++, at += run) {
+      // The first NaN wins; otherwise the first of the largest (or smallest) values.
+      let best = Number(src[at]) * sign;
+      let bestAt = 0;
+      for (let j = 1; j < run && !Number.isNaN(best); j++) {
+        const v = Number(src[at + j]) * sign;
+        if (Number.isNaN(v) || v > best) {
+          best = v;
+          bestAt = j;
+        }
       }
-      if (j === run - 1) out.data[(k - j) / run] = bestAt;
-    });
+      out.data[r] = bestAt;
+    }
     outputs[0]!.value = out;
   }
 

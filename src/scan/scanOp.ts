@@ -96,16 +96,13 @@ function rowsOf(a: NDArray): (i: number) => NDArray {
 
 /** Copies `src` into contiguous storage `dst` from element `at`. */
 function copyInto(dst: NDArray, at: number, src: NDArray): void {
-  const n = src.size;
-  if (src.isContiguous()) dst.data.set(src.data.subarray(src.offset, src.offset + n) as never, at);
-  else dst.data.set(src.flatData() as never, at);
+  src.copyTo(dst.data.subarray(at));
 }
 
 /** The first `count` entries along axis 0, as a view. */
 function leading(a: NDArray, count: number): NDArray {
   return count === a.shape[0] ? a : viewOf(a.data, a.dtype, [count, ...a.shape.slice(1)], [...a.strides], a.offset);
 }
-
 
 export class Scan extends Op {
   override readonly props = ['scanId'];

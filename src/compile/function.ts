@@ -440,15 +440,21 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * of named arguments, then defaults; filters each through its input's type.
  */
 function bindArguments(name: string, ins: readonly In[], names: ReadonlyMap<string, number>, args: readonly unknown[], allowDowncast: boolean): NDArray[] {
+  const last = args.length > 0 ? args[args.length - 1] : undefined;
+  // The common call, every input by position: no copies, no name lookups.
+  if (args.length === ins.length && !isPlainObject(last)) {
+    const values: NDArray[] = new Array(ins.length);
+    for (let i = 0; i < ins.length; i++) values[i] = filterArgument(name, ins[i]!, i, args[i] === undefined ? defaultOf(name, ins, args, i) : args[i], allowDowncast);
+    return values;
+  }
   let positional = args;
   let named: Record<string, unknown> = {};
-  if (args.length > 0 && isPlainObject(args[args.length - 1])) {
-    named = args[args.length - 1] as Record<string, unknown>;
+  if (isPlainObject(last)) {
+    named = last as Record<string, unknown>;
     positional = args.slice(0, -1);
   }
-  const signature = () => `(${ins.map((a, i) => a.name ?? `input${i}`).join(', ')})`;
   if (positional.length > ins.length) {
-    throw new InputError(`${name}${signature()} takes ${ins.length} argument${ins.length === 1 ? '' : 's'}, got ${positional.length}`);
+    throw new InputError(`${name}${signature(ins)} takes ${ins.length} argument${ins.length === 1 ? '' : 's'}, got ${positional.length}`);
   }
   const given: unknown[] = [...positional];
   for (const [key, value] of Object.entries(named)) {
@@ -461,24 +467,39 @@ function bindArguments(name: string, ins: readonly In[], names: ReadonlyMap<stri
     if (i < positional.length) throw new InputError(`${name}: got two values for input ${i} ('${key}'), by position and by name`);
     given[i] = value;
   }
-  return ins.map((input, i) => {
-    let value = given[i];
-    const label = `argument ${i}${input.name !== null ? ` ('${input.name}')` : ''}`;
-    if (value === undefined) {
-      if (!input.hasDefault) {
-        const missing = ins.map((a, j) => (given[j] === undefined && !a.hasDefault ? (a.name ?? `input${j}`) : null)).filter((m) => m !== null);
-        throw new InputError(`${name}${signature()}: missing ${label}; ${missing.length} required argument${missing.length === 1 ? '' : 's'} not given: ${missing.join(', ')}`);
-      }
-      value = input.value;
-    }
-    try {
-      return input.variable.type.filter(value, { allowDowncast });
-    } catch (e) {
-      if (e instanceof DTypeError || e instanceof ShapeError || e instanceof ValueError) {
-        const Ctor = e.constructor as new (m: string) => TheanoError;
-        throw new Ctor(`${name}: bad ${label}: ${e.message}`);
-      }
-      throw e;
-    }
-  });
+  return ins.map((input, i) => filterArgument(name, input, i, given[i] === undefined ? defaultOf(name, ins, given, i) : given[i], allowDowncast));
 }
+
+/** `(a, b, input2)`: the inputs' names, for messages. */
+function signature(ins: readonly In[]): string {
+  return `(${ins.map((a, i) => a.name ?? `input${i}`).join(', ')})`;
+}
+
+/** `argument 1 ('y')`, for messages. */
+function argumentLabel(input: In, i: number): string {
+  return `argument ${i}${input.name !== null ? ` ('${input.name}')` : ''}`;
+}
+
+/** The default of input i, not given in `given`; an InputError naming every missing argument when it has none. */
+function defaultOf(name: string, ins: readonly In[], given: readonly unknown[], i: number): unknown {
+  const input = ins[i]!;
+  if (input.hasDefault) return input.value;
+  const missing = ins.map((a, j) => (given[j] === undefined && !a.hasDefault ? (a.name ?? `input${j}`) : null)).filter((m) => m !== null);
+  throw new InputError(`${name}${signature(ins)}: missing ${argumentLabel(input, i)}; ${missing.length} required argument${missing.length === 1 ? '' : 's'} not given: ${missing.join(', ')}`);
+}
+
+/** `value` through input i's type, its errors naming the function and the argument. */
+function filterArgument(name: string, input: In, i: number, value: unknown, allowDowncast: boolean): NDArray {
+  try {
+    return input.variable.type.filter(value, allowDowncast ? DOWNCAST : NO_DOWNCAST);
+  } catch (e) {
+    if (e instanceof DTypeError || e instanceof ShapeError || e instanceof ValueError) {
+      const Ctor = e.constructor as new (m: string) => TheanoError;
+      throw new Ctor(`${name}: bad ${argumentLabel(input, i)}: ${e.message}`);
+    }
+    throw e;
+  }
+}
+
+const DOWNCAST = Object.freeze({ allowDowncast: true });
+const NO_DOWNCAST = Object.freeze({ allowDowncast: false });

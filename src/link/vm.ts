@@ -299,12 +299,17 @@ export class VM implements SchedulePlan {
    * outputs, new shared values), so no later call writes into them.
    */
   release(escaped: readonly unknown[]): void {
-    const buffers = new Set(escaped.map(storageOf).filter((b) => b !== null));
-    if (buffers.size === 0) return;
+    const buffers: object[] = [];
+    for (const v of escaped) {
+      const b = storageOf(v);
+      if (b !== null) buffers.push(b);
+    }
+    if (buffers.length === 0) return;
+    // Few escape per call (the outputs, new shared values): a list beats a Set.
     for (const step of this.steps) {
       for (const cell of step.cells) {
         const b = storageOf(cell.value);
-        if (b !== null && buffers.has(b)) cell.value = undefined;
+        if (b !== null && buffers.includes(b)) cell.value = undefined;
       }
     }
   }

@@ -69,6 +69,7 @@ function checkView(length: number, shape: readonly number[], strides: readonly n
 }
 
 let trustedView = false;
+const NO_AXES: readonly number[] = Object.freeze([]);
 
 /**
  * A view without the constructor's checks and copies, for views computed
@@ -108,15 +109,22 @@ export class NDArray {
     }
     this.data = data;
     this.dtype = dtype;
-    this.shape = Object.freeze(shape);
-    this.strides = Object.freeze(steps);
+    // 0-d arrays (scalars: losses, counters, learning rates) share one frozen empty shape and strides.
+    this.shape = shape.length === 0 ? NO_AXES : Object.freeze(shape);
+    this.strides = shape.length === 0 ? NO_AXES : Object.freeze(steps);
     this.offset = offset;
   }
 
   /** A fresh zero-filled, contiguous array. */
   static empty(dtype: DType, shape: readonly number[]): NDArray {
     checkShape(shape);
-    return new NDArray(allocate(dtype, shapeSize(shape)), dtype, shape);
+    const size = shapeSize(shape);
+    const data = allocate(dtype, size);
+    // An allocator's storage is checked as the constructor would; the layout is known valid.
+    if (!(data instanceof dtypeInfo(dtype).storage) || data.length < size) {
+      throw new TypeError(`storage of ${size} ${dtype} elements must be a ${dtypeInfo(dtype).storage.name} of that length, the allocator gave a ${data.constructor.name} of ${data.length}`);
+    }
+    return viewOf(data, dtype, [...shape], contiguousStrides(shape), 0);
   }
 
   get ndim(): number {

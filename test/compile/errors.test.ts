@@ -41,6 +41,15 @@ describe('arguments', () => {
     expect(e.message).toMatch(/^addMatrices\(x, y\): missing argument 1 \('y'\); 1 required argument not given: y$/);
     const none = thrown(() => f());
     expect(none.message).toMatch(/addMatrices\(x, y\).*2 required arguments not given: x, y/);
+    // Every argument by position, one of them undefined: missing too, not a bad value.
+    expect(thrown(() => f([[1]], undefined)).message).toMatch(/^addMatrices\(x, y\): missing argument 1 \('y'\); 1 required argument not given: y$/);
+    expect(thrown(() => f([[1]], 'two')).message).toMatch(/^addMatrices: bad argument 1 \('y'\): /);
+    // ...and an input with a default takes it.
+    const [a, b] = [T.dscalar('a'), T.dscalar('b')];
+    const h = th.function([a, new th.In(b, { value: 10 })], a.sub(b), { name: 'h' });
+    expect(Number(h(1, undefined))).toBe(-9);
+    expect(Number(h(1))).toBe(-9);
+    expect(thrown(() => h(undefined, 2)).message).toMatch(/^h\(a, b\): missing argument 0 \('a'\)/);
     // Unnamed inputs are called inputN.
     const g = th.function([T.dscalar(), T.dscalar()], T.constant(1), { onUnusedInput: 'ignore', name: 'g' });
     expect(thrown(() => g(1, 2, 3)).message).toBe('g(input0, input1) takes 2 arguments, got 3');

@@ -6,7 +6,7 @@
 import { Type, type FilterOptions } from '../graph/type.js';
 import { NDArray, shapeToString } from '../ndarray/ndarray.js';
 import { array, isArrayLike } from '../ndarray/create.js';
-import { canCastSafely, dtypeInfo, fitsDtype, isDType, isFloat, DTYPES, type DType } from '../ndarray/dtype.js';
+import { canCastSafely, dtypeInfo, fitsDtype, isDType, isFloat, storeConverter, DTYPES, type DType } from '../ndarray/dtype.js';
 import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { TensorVariable } from './variable.js';
 
@@ -18,6 +18,15 @@ const RANK_NAMES = ['scalar', 'vector', 'matrix', 'tensor3', 'tensor4', 'tensor5
 /** "a 2-d array of shape (3, 2)" */
 function describeValue(a: NDArray): string {
   return `a ${a.ndim}-d ${a.dtype} array of shape ${shapeToString(a.shape)}`;
+}
+
+const converters = new Map<DType, (x: number) => number>();
+
+/** storeConverter(dtype), made once per dtype. */
+function converterOf(dtype: DType): (x: number) => number {
+  let c = converters.get(dtype);
+  if (c === undefined) converters.set(dtype, (c = storeConverter(dtype)));
+  return c;
 }
 
 export class TensorType extends Type<NDArray> {
@@ -111,20 +120,14 @@ export class TensorType extends Type<NDArray> {
     } else if (ArrayBuffer.isView(value)) {
       result = this.filter(array(value as ArrayBufferView), { allowDowncast });
       return result;
+    } else if (typeof value === 'number') {
+      // The commonest scalar argument, straight into a 0-d array: what array(value).astype(dtype) gives.
+      if (!allowDowncast) this.checkFits(value);
+      result = NDArray.empty(this.dtype, []);
+      result.data[0] = converterOf(this.dtype)(value);
     } else if (isArrayLike(value)) {
       const raw = array(value);
-      if (!allowDowncast && !isFloat(this.dtype)) {
-        raw.forEachIndex((i) => {
-          const v = raw.data[i]!;
-          if (!fitsDtype(v, this.dtype)) {
-            const info = dtypeInfo(this.dtype);
-            throw new DTypeError(
-              `expected ${this.dtype} values (integers in [${info.min}, ${info.max}]), got ${v}; ` +
-                `round it yourself or pass allowInputDowncast: true`,
-            );
-          }
-        });
-      }
+      if (!allowDowncast) raw.forEachIndex((i) => this.checkFits(raw.data[i]!));
       result = raw.dtype === this.dtype ? raw : raw.astype(this.dtype);
     } else {
       throw new ValueError(`expected ${this.describe()}, got ${value === null ? 'null' : typeof value}${typeof value === 'string' ? ` ${JSON.stringify(value)}` : ''}`);
@@ -132,6 +135,13 @@ export class TensorType extends Type<NDArray> {
     const mismatch = this.shapeMismatch(result);
     if (mismatch !== null) throw new ShapeError(mismatch);
     return result;
+  }
+
+  /** Refuses a weakly typed value (a JS number) that an integer dtype cannot hold exactly. */
+  private checkFits(v: number): void {
+    if (isFloat(this.dtype) || fitsDtype(v, this.dtype)) return;
+    const info = dtypeInfo(this.dtype);
+    throw new DTypeError(`expected ${this.dtype} values (integers in [${info.min}, ${info.max}]), got ${v}; round it yourself or pass allowInputDowncast: true`);
   }
 
   /** "a float32 matrix", "an int8 vector" */

@@ -225,6 +225,11 @@ describe('TensorType.filter: JS numbers and nested arrays (weakly typed)', () =>
     expect(s.shape).toEqual([]);
     expect(Number(s)).toBe(2.5);
     expect(t('float64', []).filter(NaN).item()).toBeNaN();
+    // A lone number is a 0-d array of the type's dtype, rounded as the dtype stores it.
+    expect(t('float32', []).filter(0.1).item()).toBe(Math.fround(0.1));
+    expect(t('float32', []).filter(1e40).item()).toBe(Infinity);
+    expect(Object.is(t('int64', []).filter(-0).item(), 0)).toBe(true);
+    expect(() => t('float64', [null]).filter(2.5)).toThrow(ShapeError);
   });
 
   it('booleans and bigints are numbers too', () => {

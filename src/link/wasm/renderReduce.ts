@@ -34,6 +34,9 @@ const FOLDS = new Set(['add', 'mul', 'maximum', 'minimum']);
 
 const cache = new Map<string, WasmKernel | null>();
 
+/** Independent float64x2 accumulators of a row folding into one element (the vector fold's latency, hidden). */
+const UNROLLED_CHAINS = 4;
+
 /**
  * The WASM reducer for `kernel` with inputs marked in `rowBroadcast` read once
  * per row, folding the inner axis (`innerReduced`) or the outer one; null when
@@ -71,11 +74,14 @@ export function renderWasmReduce(kernel: ElementwiseKernel, rowBroadcast: readon
   const ptr = base.map(() => c.local('i32'));
   const identity = c.local('v128');
   const wide = [c.local('v128'), c.local('v128')];
-  const sums = [c.local('v128'), c.local('v128')];
+  const halves = plan.dtype === 'float32' ? 2 : 1;
+  // Rows folding into one element keep UNROLL vectors in flight, each into accumulators of its own:
+  // one chain of dependent adds would wait out the add's latency at every vector.
+  const unroll = UNROLLED_CHAINS / halves;
+  const sums = Array.from({ length: UNROLLED_CHAINS }, () => c.local('v128'));
   const t = c.local('v128');
   const { values, computeSteps } = stepEmitter(c, kernel, plan.steps, L.shape);
   const value = values[kernel.outputs[0]!]!;
-  const halves = plan.dtype === 'float32' ? 2 : 1;
   const doFold = (a: Local, b: Local) => fold(c, 'f64x2', [a, b]);
 
   // The value vector as float64 pairs: wide[0] (and wide[1] for float32's upper lanes).
@@ -96,6 +102,8 @@ export function renderWasmReduce(kernel: ElementwiseKernel, rowBroadcast: readon
 
   c.splatConst('f64x2', r.op.identity).set(identity);
   c.get(cols).i32(-L.lanes).op('i32.and').set(vectorEnd);
+  const unrolledEnd = c.local('i32');
+  c.get(cols).i32(-L.lanes * unroll).op('i32.and').set(unrolledEnd);
   c.forRange(row, r0, r1, 1, () => {
     for (let i = 0; i < nIn; i++) {
       c.get(base[i]!).get(row).get(rowStep[i]!).op('i32.mul').op('i32.add').set(ptr[i]!);
@@ -129,16 +137,21 @@ export function renderWasmReduce(kernel: ElementwiseKernel, rowBroadcast: readon
     };
     if (innerReduced) {
       for (const s of sums) c.get(identity).set(s);
-      c.forRange(col, 0, vectorEnd, L.lanes, () => {
+      // Vector u of each unrolled group folds into sums[u·halves + h]; leftover whole vectors into the first ones.
+      const foldVector = (u: number) => {
         loadVector();
         computeSteps();
         widen();
         for (let h = 0; h < halves; h++) {
-          doFold(sums[h]!, wide[h]!);
-          c.set(sums[h]!);
+          doFold(sums[u * halves + h]!, wide[h]!);
+          c.set(sums[u * halves + h]!);
         }
         advance(L.lanes);
+      };
+      c.forRange(col, 0, unrolledEnd, L.lanes * unroll, () => {
+        for (let u = 0; u < unroll; u++) foldVector(u);
       });
+      c.forRange(col, unrolledEnd, vectorEnd, L.lanes, () => foldVector(0));
       c.forRange(col, vectorEnd, cols, 1, () => {
         loadTail();
         computeSteps();
@@ -147,10 +160,13 @@ export function renderWasmReduce(kernel: ElementwiseKernel, rowBroadcast: readon
         c.set(sums[0]!);
         advance(1);
       });
-      // Both halves, both lanes, then into the row's accumulator (accumulator first, as a running fold).
-      if (halves === 2) {
-        doFold(sums[0]!, sums[1]!);
-        c.set(sums[0]!);
+      // The chains pairwise ((0 + 1) + (2 + 3)), both lanes, then into the row's accumulator (accumulator
+      // first, as a running fold): a fixed order, whoever runs the row.
+      for (let width = 1; width < sums.length; width *= 2) {
+        for (let j = 0; j + width < sums.length; j += 2 * width) {
+          doFold(sums[j]!, sums[j + width]!);
+          c.set(sums[j]!);
+        }
       }
       c.get(sums[0]!).get(sums[0]!).shuffle([8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]).set(t);
       doFold(sums[0]!, t);

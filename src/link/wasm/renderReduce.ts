@@ -75,7 +75,7 @@ export function renderWasmReduce(kernel: ElementwiseKernel, rowBroadcast: readon
   const identity = c.local('v128');
   const wide = [c.local('v128'), c.local('v128')];
   const halves = plan.dtype === 'float32' ? 2 : 1;
-  // Rows folding into one element keep UNROLL vectors in flight, each into accumulators of its own:
+  // Rows folding into one element keep `unroll` vectors in flight, each into accumulators of its own:
   // one chain of dependent adds would wait out the add's latency at every vector.
   const unroll = UNROLLED_CHAINS / halves;
   const sums = Array.from({ length: UNROLLED_CHAINS }, () => c.local('v128'));

@@ -15,7 +15,7 @@ import { TensorVariable, TensorConstant } from '../tensor/variable.js';
 import { TensorType } from '../tensor/type.js';
 import { asTensorVariable, type TensorLike } from '../tensor/asTensor.js';
 import { link } from '../link/linkers.js';
-import { releaseStorage } from '../wasm/arrays.js';
+import { reclaimAtSafePoint, releaseStorage } from '../wasm/arrays.js';
 import { rewriteDB, type PassReport } from '../rewrite/index.js';
 import { allowDestroying } from '../rewrite/inplace.js';
 import { SharedVariable } from './shared.js';
@@ -90,6 +90,9 @@ function toPairs<K, V>(what: string, pairs: ReadonlyMap<K, V> | Iterable<readonl
 }
 
 const describeVar = (v: Variable): string => (v.name !== null ? `'${v.name}'` : `<unnamed ${v.type}>`);
+
+/** Compiled-function calls in progress (one inside another: a user op's perform calling a function). */
+let callDepth = 0;
 
 /** Compiles a callable from symbolic inputs to outputs (Theano's `theano.function`). */
 export function compileFunction(inputs: readonly InputSpec[], outputs: TensorVariable | Out, options?: FunctionOptions): CompiledFunction<NDArray>;
@@ -297,6 +300,15 @@ export function compileFunction(
   };
   const call = (...args: unknown[]): NDArray | NDArray[] => {
     const t0 = profile ? performance.now() : 0;
+    if (callDepth === 0) reclaimAtSafePoint();
+    callDepth++;
+    try {
+      return run(args, t0);
+    } finally {
+      callDepth--;
+    }
+  };
+  const run = (args: unknown[], t0: number): NDArray | NDArray[] => {
     const values = bindArguments(name, ins, names, args, options.allowInputDowncast ?? false);
     for (let i = 0; i < nIn; i++) runInputs[i] = values[i];
     for (let k = 0; k < sharedInputs.length; k++) runInputs[nIn + k] = sharedInputs[k]!.container.value;

@@ -6,8 +6,12 @@
 import { dtypeInfo, type DType, type TypedArray } from './dtype.js';
 
 export interface Allocator {
-  /** A zero-filled buffer of `size` elements for `dtype`. */
-  allocate(dtype: DType, size: number): TypedArray;
+  /**
+   * A buffer of `size` elements for `dtype`: zero-filled, or with arbitrary
+   * contents when `zeroed` is false (storage its user writes in full
+   * before reading; an allocator may zero it anyway).
+   */
+  allocate(dtype: DType, size: number, zeroed?: boolean): TypedArray;
 }
 
 /** Plain ArrayBuffers, reclaimed by the garbage collector. */
@@ -19,8 +23,8 @@ export const heapAllocator: Allocator = {
 
 let current: Allocator = heapAllocator;
 
-export function allocate(dtype: DType, size: number): TypedArray {
-  return current.allocate(dtype, size);
+export function allocate(dtype: DType, size: number, zeroed = true): TypedArray {
+  return current.allocate(dtype, size, zeroed);
 }
 
 /** Installs `allocator` for all later allocations; returns the previous one. */

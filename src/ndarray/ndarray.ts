@@ -69,6 +69,8 @@ function checkView(length: number, shape: readonly number[], strides: readonly n
 }
 
 let trustedView = false;
+/** Where a subarray handed out keeps the array whose storage it shares (see flatData). */
+const STORAGE_OWNER = Symbol('storage owner');
 const NO_AXES: readonly number[] = Object.freeze([]);
 
 /**
@@ -117,9 +119,22 @@ export class NDArray {
 
   /** A fresh zero-filled, contiguous array. */
   static empty(dtype: DType, shape: readonly number[]): NDArray {
+    return NDArray.allocated(dtype, shape, true);
+  }
+
+  /**
+   * A fresh contiguous array whose contents are arbitrary (zero, or what
+   * freed memory held): for an output its kernel writes in full, which then
+   * skips filling memory it is about to overwrite.
+   */
+  static uninitialized(dtype: DType, shape: readonly number[]): NDArray {
+    return NDArray.allocated(dtype, shape, false);
+  }
+
+  private static allocated(dtype: DType, shape: readonly number[], zeroed: boolean): NDArray {
     checkShape(shape);
     const size = shapeSize(shape);
-    const data = allocate(dtype, size);
+    const data = allocate(dtype, size, zeroed);
     // An allocator's storage is checked as the constructor would; the layout is known valid.
     if (!(data instanceof dtypeInfo(dtype).storage) || data.length < size) {
       throw new TypeError(`storage of ${size} ${dtype} elements must be a ${dtypeInfo(dtype).storage.name} of that length, the allocator gave a ${data.constructor.name} of ${data.length}`);
@@ -205,8 +220,13 @@ export class NDArray {
 
   /** The elements in row-major order as a contiguous typed array (a subarray view when already contiguous). */
   flatData(): TypedArray {
-    if (this.isContiguous()) return this.data.subarray(this.offset, this.offset + this.size);
-    return this.copy().data;
+    if (!this.isContiguous()) return this.copy().data;
+    if (this.offset === 0 && this.size === this.data.length) return this.data;
+    const view = this.data.subarray(this.offset, this.offset + this.size);
+    // The view is a new object on the same memory: it holds `data`, whose lifetime decides when an
+    // allocator may take the storage back (the WebAssembly memory's blocks are freed with their array).
+    Object.defineProperty(view, STORAGE_OWNER, { value: this.data });
+    return view as TypedArray;
   }
 
   /** A contiguous copy with its own storage. */

@@ -11,7 +11,9 @@ import { ShapeError } from '../errors.js';
 /**
  * The array in `cell` when it is a whole, contiguous buffer of this dtype and
  * shape (left there by the previous call, and handed back by the VM only when
- * nobody else holds it); a new array otherwise.
+ * nobody else holds it); a new array otherwise. Either way its contents are
+ * arbitrary (a reused buffer holds the last call's values, so callers write
+ * every element), and a new one is not zero-filled first.
  */
 export function reuseOrAllocate(cell: OutputCell, dtype: DType, shape: readonly number[]): NDArray {
   const prev = cell.value;
@@ -26,7 +28,7 @@ export function reuseOrAllocate(cell: OutputCell, dtype: DType, shape: readonly 
   ) {
     return prev;
   }
-  return NDArray.empty(dtype, shape);
+  return NDArray.uninitialized(dtype, shape);
 }
 
 /**

@@ -5,8 +5,8 @@
  * Who frees what: buffers a compiled function keeps between calls are reused
  * by it; every other block is reclaimed when its typed array becomes
  * unreachable (a FinalizationRegistry hands the block back). Finalizers only
- * run when the event loop turns, so a synchronous loop of calls cannot
- * reclaim anything until it ends. Two rules keep memory bounded anyway:
+ * run when the event loop turns, or at the safe points below. Two rules
+ * keep memory bounded in between:
  * - small arrays (below `WASM_MIN_BYTES`) stay on the JS heap, where the
  *   garbage collector frees them at once — a training loop's per-call
  *   results (losses, scalars) never touch the shared memory;
@@ -15,10 +15,13 @@
  *   place (heap operands are copied in), so this changes speed, not results.
  *
  * The garbage collector does not see the memory these arrays hold (their
- * JS objects are tiny), so it may never run while they pile up. After every
- * `COLLECT_EVERY` bytes of new arrays the allocator asks for a collection
- * itself: the unreachable arrays are then found, and their blocks return as
- * soon as the event loop turns.
+ * JS objects are tiny), so it may never run while they pile up. When the
+ * unreclaimed arrays have grown by `collectGrowth` bytes, and when over
+ * budget, the allocator asks for a collection itself: the unreachable arrays are then found, and
+ * their blocks return at the next safe point (`reclaimAtSafePoint`: the
+ * start of a compiled function's call) where V8 can run finalizers
+ * synchronously, else when the event loop turns. A synchronous loop of
+ * calls thus reuses its own dropped results.
  *
  * Growth of the memory never invalidates a live array: the memory is
  * shared, and views made on an older buffer keep their bytes.
@@ -62,7 +65,20 @@ function freeBlock(offset: number): void {
  * map: V8 slows to ~15 µs an allocation when the same typed arrays are
  * keys of a WeakMap and registered here, with thousands alive.
  */
-const registry = new FinalizationRegistry<number>(freeBlock);
+const registry = newRegistry();
+
+/** A FinalizationRegistry whose callbacks can also be run synchronously (`cleanupSome`), where V8 can make one. */
+function newRegistry(): FinalizationRegistry<number> & { cleanupSome?: () => void } {
+  try {
+    // V8 has cleanupSome behind a flag that takes effect in contexts made after it is set.
+    setFlagsFromString('--harmony-weak-refs-with-cleanup-some');
+    const Registry = runInNewContext('FinalizationRegistry') as typeof FinalizationRegistry;
+    if (typeof (Registry.prototype as { cleanupSome?: unknown }).cleanupSome === 'function') return new Registry<number>(freeBlock);
+  } catch {
+    // Not V8, or flags cannot be set: blocks come back when the event loop turns.
+  }
+  return new FinalizationRegistry<number>(freeBlock);
+}
 
 /**
  * Gives the block of an array from `allocateShared` back now, for storage
@@ -73,16 +89,27 @@ export function releaseStorage(data: TypedArray): void {
   if (registry.unregister(data)) freeBlock(data.byteOffset);
 }
 
-/** Bytes of new arrays after which the allocator asks for a garbage collection. */
-const COLLECT_EVERY = 256 * 2 ** 20;
-let allocatedSinceCollect = 0;
+/**
+ * Growth of the unreclaimed bytes after which the allocator asks for a
+ * collection: at least MIN_COLLECT_GROWTH, and at least COLLECT_BYTES_PER_MS
+ * for each millisecond the last collection took, so that collections cost
+ * well under what faulting in fresh pages would (~0.25 ms per MB here).
+ * Code whose arrays are reclaimed as it goes (the event loop turns) never
+ * grows them, and is never made to collect.
+ */
+const MIN_COLLECT_GROWTH = 64 * 2 ** 20;
+const COLLECT_BYTES_PER_MS = 8 * 2 ** 20;
+let collectGrowth = MIN_COLLECT_GROWTH;
+/** Unreclaimed bytes just after the last collection (or reclamation). */
+let outstandingAtCollect = 0;
 let collect: (() => void) | null | undefined;
 
 /**
  * A full garbage collection, when the runtime lets us ask for one (Node:
- * V8's gc, exposed through the v8 and vm modules); a no-op elsewhere.
+ * V8's gc, exposed through the v8 and vm modules); a no-op elsewhere. The
+ * blocks of arrays it finds unreachable come back at the next safe point.
  */
-function requestCollection(): void {
+export function requestCollection(): void {
   if (collect === undefined) {
     try {
       setFlagsFromString('--expose-gc');
@@ -91,7 +118,29 @@ function requestCollection(): void {
       collect = null;
     }
   }
-  collect?.();
+  if (collect === null) return;
+  const t0 = performance.now();
+  collect();
+  collectGrowth = Math.max(MIN_COLLECT_GROWTH, (performance.now() - t0) * COLLECT_BYTES_PER_MS);
+  outstandingAtCollect = outstanding;
+  collectedSinceSafePoint = true;
+}
+
+let collectedSinceSafePoint = false;
+
+/**
+ * Hands back now the blocks of arrays the last requested collection found
+ * unreachable, instead of when the event loop next turns: a synchronous
+ * loop of calls then reuses its own dropped results. Only at a safe point,
+ * where no kernel holds the raw address of an array it no longer
+ * references (V8 may collect an object its code will not touch again): the
+ * start of a compiled function's outermost call.
+ */
+export function reclaimAtSafePoint(): void {
+  if (!collectedSinceSafePoint) return;
+  collectedSinceSafePoint = false;
+  registry.cleanupSome?.();
+  outstandingAtCollect = Math.min(outstandingAtCollect, outstanding);
 }
 
 /** Every buffer object the memory has had (one per growth); a view on any of them is inside the memory. */
@@ -121,13 +170,13 @@ export function memoryView(dtype: DType, offset: number, length: number): TypedA
 export function allocateShared(dtype: DType, size: number, zeroed: boolean): TypedArray {
   const bytes = size * dtypeInfo(dtype).storage.BYTES_PER_ELEMENT;
   if (bytes < WASM_MIN_BYTES) return heapAllocator.allocate(dtype, size);
-  allocatedSinceCollect += bytes;
-  if (allocatedSinceCollect > COLLECT_EVERY) {
-    allocatedSinceCollect = 0;
-    requestCollection();
-  }
+  const growth = outstanding - outstandingAtCollect;
+  if (growth > collectGrowth) requestCollection();
   if (outstanding + bytes > config.wasmArrayBudget) {
     warnOverBudget();
+    // Let the next safe point hand back whatever is unreachable, so the loop returns to the shared memory
+    // (with a small budget, sooner than the growth rule would).
+    if (growth > config.wasmArrayBudget / 8 && !collectedSinceSafePoint) requestCollection();
     return heapAllocator.allocate(dtype, size);
   }
   const fresh = heapTop();
@@ -142,7 +191,7 @@ export function allocateShared(dtype: DType, size: number, zeroed: boolean): Typ
 
 /** The allocator that places arrays in the shared memory (installed when the WASM executor is on). */
 export const wasmAllocator: Allocator = {
-  allocate: (dtype, size) => allocateShared(dtype, size, true),
+  allocate: (dtype, size, zeroed = true) => allocateShared(dtype, size, zeroed),
 };
 
 /** Bytes in arrays that are allocated in the memory and not yet reclaimed. */

@@ -17,11 +17,11 @@
  * The garbage collector does not see the memory these arrays hold (their
  * JS objects are tiny), so it may never run while they pile up. When the
  * unreclaimed arrays have grown by `collectGrowth` bytes, and when over
- * budget, the allocator asks for a collection itself: the unreachable arrays are then found, and
- * their blocks return at the next safe point (`reclaimAtSafePoint`: the
- * start of a compiled function's call) where V8 can run finalizers
- * synchronously, else when the event loop turns. A synchronous loop of
- * calls thus reuses its own dropped results.
+ * budget, the allocator asks for a collection itself: the unreachable
+ * arrays are then found, and their blocks return at the next safe point
+ * (`reclaimAtSafePoint`: the start of a compiled function's call) where V8
+ * can run finalizers synchronously, else when the event loop turns. A
+ * synchronous loop of calls thus reuses its own dropped results.
  *
  * Growth of the memory never invalidates a live array: the memory is
  * shared, and views made on an older buffer keep their bytes.

@@ -309,6 +309,32 @@ describe('storage handed out as a typed array', () => {
   });
 });
 
+describe('synchronous reclamation never frees a live array', () => {
+  it('results kept (whole, as views, or as flat data) through collections and safe points keep their values', () => {
+    const [x, k] = [T.vector('x'), T.dscalar('k')];
+    const f = th.function([x, k], x.mul(0).add(k)); // every element equals k
+    const kept: { value: th.NDArray | ArrayLike<number>; k: number; n: number }[] = [];
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 300; i++) {
+      const n = 256 + Math.floor(rand() * 2 ** 19); // 2 KB to 4 MB: both sides of the JS-heap threshold
+      const y = f(th.zeros([n]), i) as th.NDArray;
+      const pick = rand();
+      if (pick < 0.1) kept.push({ value: y, k: i, n });
+      else if (pick < 0.2) kept.push({ value: new th.NDArray(y.data, 'float64', [n - 1], [1], 1).flatData(), k: i, n: n - 1 });
+      else if (pick < 0.3) kept.push({ value: y.reshape([1, n]).T, k: i, n });
+      if (i % 10 === 0) requestCollection(); // the next call is a safe point with reclaimable blocks
+    }
+    for (const { value, k: expected, n } of kept) {
+      const data = value instanceof th.NDArray ? value.flatData() : value;
+      expect(data.length).toBe(n);
+      let same = true;
+      for (let j = 0; j < n; j++) same &&= data[j] === expected;
+      expect(same).toBe(true);
+    }
+  });
+});
+
 describe('thread pool', () => {
   const m = new ModuleBuilder().importMemory(MEMORY_IMPORT);
   const fill = m.func('fill', ['i32', 'i32', 'f64']).code;

@@ -118,6 +118,15 @@ export function dtypeOfTypedArray(a: ArrayBufferView): DType | null {
  * NaN and ±Infinity become 0 in integer dtypes (numpy leaves them undefined).
  */
 export function storeConverter(dtype: DType): (x: number) => number {
+  let convert = converters.get(dtype);
+  if (convert === undefined) converters.set(dtype, (convert = makeStoreConverter(dtype)));
+  return convert;
+}
+
+/** One converter per dtype, made on first use (callers ask for one on every call of a kernel or argument). */
+const converters = new Map<DType, (x: number) => number>();
+
+function makeStoreConverter(dtype: DType): (x: number) => number {
   switch (dtype) {
     case 'bool':
       return (x) => (x !== 0 ? 1 : 0); // NaN !== 0: true, as numpy

@@ -20,15 +20,6 @@ function describeValue(a: NDArray): string {
   return `a ${a.ndim}-d ${a.dtype} array of shape ${shapeToString(a.shape)}`;
 }
 
-const converters = new Map<DType, (x: number) => number>();
-
-/** storeConverter(dtype), made once per dtype. */
-function converterOf(dtype: DType): (x: number) => number {
-  let c = converters.get(dtype);
-  if (c === undefined) converters.set(dtype, (c = storeConverter(dtype)));
-  return c;
-}
-
 export class TensorType extends Type<NDArray> {
   readonly dtype: DType;
   readonly shape: readonly StaticDim[];
@@ -124,7 +115,7 @@ export class TensorType extends Type<NDArray> {
       // The commonest scalar argument, straight into a 0-d array: what array(value).astype(dtype) gives.
       if (!allowDowncast) this.checkFits(value);
       result = NDArray.empty(this.dtype, []);
-      result.data[0] = converterOf(this.dtype)(value);
+      result.data[0] = storeConverter(this.dtype)(value);
     } else if (isArrayLike(value)) {
       const raw = array(value);
       if (!allowDowncast) raw.forEachIndex((i) => this.checkFits(raw.data[i]!));
